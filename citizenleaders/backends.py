@@ -1,0 +1,43 @@
+"""Model permissions come from roles, so the admin asks ``citizenleaders.roles``.
+
+National coordinators may do everything. Regional coordinators may see and
+change the records of their own region (the admin narrows each list to that
+region); what they may touch is listed here, in one place.
+"""
+
+from citizenleaders import roles
+
+REGIONAL_COORDINATOR_PERMISSIONS = {
+    "leaders": {"view_application", "change_application", "view_leader", "change_leader"},
+    "ulos": {"view_region", "view_localauthority"},
+}
+
+
+class RolePermissionBackend:
+    """An authentication backend that authenticates nobody and answers
+    permission questions from the person's role."""
+
+    def authenticate(self, request, **credentials):
+        return None
+
+    def get_user(self, user_id):
+        return None
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if not user_obj.is_active:
+            return False
+        if roles.is_national_coordinator(user_obj):
+            return True
+        if roles.is_regional_coordinator(user_obj):
+            app_label, _, codename = perm.partition(".")
+            return codename in REGIONAL_COORDINATOR_PERMISSIONS.get(app_label, set())
+        return False
+
+    def has_module_perms(self, user_obj, app_label):
+        if not user_obj.is_active:
+            return False
+        if roles.is_national_coordinator(user_obj):
+            return True
+        return roles.is_regional_coordinator(user_obj) and bool(
+            REGIONAL_COORDINATOR_PERMISSIONS.get(app_label)
+        )

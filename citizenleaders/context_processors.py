@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.urls import reverse
+
+from citizenleaders import roles
+from citizenleaders.views import ABOUT_PAGES
+
+
+def site(request):
+    """The service name and the navigation the signed-in person may use."""
+    user = getattr(request, "user", None)
+    navigation = [
+        ("About", reverse("about:index"), "/about/"),
+    ]
+    if user is not None and user.is_authenticated:
+        navigation.append(("Your account", reverse("me"), "/me/"))
+        if roles.is_coordinator(user):
+            navigation.append(("Back office", reverse("admin:index"), "/admin/"))
+    return {
+        "site_name": settings.SITE_NAME,
+        "about_pages": ABOUT_PAGES,
+        "navigation": [
+            {"label": label, "url": url, "current": request.path.startswith(prefix)}
+            for label, url, prefix in navigation
+        ],
+    }

@@ -1,0 +1,41 @@
+"""Create or reset demo data with one login for every role."""
+
+import base64
+import binascii
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from citizenleaders.demo import DEFAULT_PASSWORD, DEFAULT_TOTP_SECRET, seed_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or reset demo accounts, one for every role, with the password in "
+        "$DEMO_PASSWORD and the two-factor secret in $DEMO_TOTP_SECRET (base32). "
+        "Runs only with DJANGO_DEBUG on."
+    )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo creates accounts with a published password, so it runs only "
+                "on a developer's machine. Set DJANGO_DEBUG=1 to use it."
+            )
+        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        secret = (os.environ.get("DEMO_TOTP_SECRET") or DEFAULT_TOTP_SECRET).replace(" ", "")
+        try:
+            base64.b32decode(secret.upper(), casefold=True)
+        except (binascii.Error, ValueError) as error:
+            raise CommandError("DEMO_TOTP_SECRET must be base32 (letters A–Z and digits 2–7).") from error
+
+        accounts = seed_demo(password=password, totp_secret=secret.upper())
+        self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at /accounts/login/ with:"))
+        width = max(len(account.email) for account in accounts)
+        for account in accounts:
+            self.stdout.write(f"  {account.email.ljust(width)}  {account.role}")
+        self.stdout.write(f"Password for every demo account: {password}")
+        self.stdout.write(
+            f"Two-factor secret for the staff accounts (add it to an authenticator app): {secret.upper()}"
+        )

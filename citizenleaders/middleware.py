@@ -1,0 +1,26 @@
+"""Staff must use two-factor authentication before reaching any staff page."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.shortcuts import redirect
+
+from citizenleaders import roles
+
+
+class StaffTwoFactorMiddleware:
+    """Send a coordinator or council staff member without two-factor
+    authentication to set it up, then back to where they were going."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._is_staff_path(request.path_info) and roles.needs_two_factor_setup(request.user):
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{settings.STAFF_TWO_FACTOR_SETUP_URL}?{query}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _is_staff_path(path):
+        return any(path.startswith(prefix) for prefix in settings.STAFF_PATH_PREFIXES)

@@ -1,0 +1,190 @@
+"""The portal's own models: the user (email is the login), staff roles, and a
+timestamped base that every app's models share.
+
+Nothing here imports from ``ulos``, ``leaders`` or ``events``: foreign keys to
+them are written as strings, so the apps may build on this module without a
+circular import.
+"""
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("last updated", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields["is_superuser"] = True
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person with an account. Email address is the login.
+
+    What a person may do comes from data, not flags on this model: a
+    ``StaffRole`` for coordinators and council staff, an application or a
+    leader profile for everyone else (see ``citizenleaders.roles``).
+    """
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField("full name", max_length=200, blank=True)
+    is_active = models.BooleanField(
+        "active",
+        default=True,
+        help_text="Untick instead of deleting an account, to stop the person logging in.",
+    )
+    date_joined = models.DateTimeField("date joined", default=timezone.now)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = "user"
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case"),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_staff(self):
+        """Whether the person may enter the back office (the Django admin)."""
+        from citizenleaders import roles
+
+        return roles.is_coordinator(self)
+
+
+class StaffRole(TimeStampedModel):
+    """A staff role granted to one person by a coordinator; never self-service.
+
+    A national coordinator sees everything; a regional coordinator sees one
+    region; council staff act for one council.
+    """
+
+    class Kind(models.TextChoices):
+        NATIONAL_COORDINATOR = "national_coordinator", "National coordinator"
+        REGIONAL_COORDINATOR = "regional_coordinator", "Regional coordinator"
+        COUNCIL_STAFF = "council_staff", "Council staff"
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="staff_role", verbose_name="person"
+    )
+    kind = models.CharField("role", max_length=32, choices=Kind.choices)
+    region = models.ForeignKey(
+        "ulos.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Required for a regional coordinator.",
+    )
+    local_authority = models.ForeignKey(
+        "ulos.LocalAuthority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="council",
+        help_text="Required for council staff.",
+    )
+    granted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = "staff role"
+        ordering = ["kind", "user__email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind="national_coordinator",
+                        region__isnull=True,
+                        local_authority__isnull=True,
+                    )
+                    | models.Q(
+                        kind="regional_coordinator",
+                        region__isnull=False,
+                        local_authority__isnull=True,
+                    )
+                    | models.Q(
+                        kind="council_staff",
+                        region__isnull=True,
+                        local_authority__isnull=False,
+                    )
+                ),
+                name="staff_role_scope_matches_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}{self.scope_label and f' ({self.scope_label})'}"
+
+    @property
+    def scope_label(self):
+        if self.kind == self.Kind.REGIONAL_COORDINATOR and self.region_id:
+            return str(self.region)
+        if self.kind == self.Kind.COUNCIL_STAFF and self.local_authority_id:
+            return str(self.local_authority)
+        return ""
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind == self.Kind.REGIONAL_COORDINATOR and not self.region_id:
+            errors["region"] = "Choose the region this coordinator looks after."
+        if self.kind == self.Kind.COUNCIL_STAFF and not self.local_authority_id:
+            errors["local_authority"] = "Choose the council this person works for."
+        if self.kind != self.Kind.REGIONAL_COORDINATOR and self.region_id:
+            errors["region"] = "Only a regional coordinator has a region. Clear this field."
+        if self.kind != self.Kind.COUNCIL_STAFF and self.local_authority_id:
+            errors["local_authority"] = "Only council staff have a council. Clear this field."
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,83 @@
+"""The site's own pages: home, information pages, statements, the health check
+and the signed-in person's account page."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from django.views.generic import TemplateView
+
+from citizenleaders import roles
+
+ABOUT_PAGES = [
+    # (slug, title) in reading order; each has templates/citizenleaders/about/<slug>.html
+    ("what-is-a-citizen-leader", "What a Citizen Leader is"),
+    ("who-can-become-one", "Who can become a Citizen Leader"),
+    ("what-leaders-do", "What Citizen Leaders do"),
+    ("what-you-gain", "What you gain"),
+    ("what-leaders-are-doing", "What Citizen Leaders are doing"),
+    ("user-led-organisations", "User-led organisations"),
+]
+
+
+class HomeView(TemplateView):
+    template_name = "citizenleaders/home.html"
+
+
+class AboutIndexView(TemplateView):
+    template_name = "citizenleaders/about/index.html"
+
+
+class AboutPageView(TemplateView):
+    """One information page in the 'About the programme' section."""
+
+    slug = ""
+
+    def get_template_names(self):
+        return [f"citizenleaders/about/{self.slug}.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        slugs = [slug for slug, _ in ABOUT_PAGES]
+        position = slugs.index(self.slug)
+        context["previous_page"] = ABOUT_PAGES[position - 1] if position > 0 else None
+        context["next_page"] = (
+            ABOUT_PAGES[position + 1] if position + 1 < len(ABOUT_PAGES) else None
+        )
+        return context
+
+
+class AccountHomeView(LoginRequiredMixin, TemplateView):
+    """The signed-in person's own page. Later pieces of work add the
+    application, training and bookings to it."""
+
+    template_name = "citizenleaders/me.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["role_labels"] = [
+            roles.ROLE_LABELS[role]
+            for role in sorted(roles.roles_of(user), key=list(roles.Role).index)
+            if role != roles.Role.MEMBER
+        ]
+        context["staff_role"] = roles.staff_role_of(user)
+        context["has_two_factor"] = roles.has_two_factor(user)
+        context["needs_two_factor"] = roles.needs_two_factor_setup(user)
+        return context
+
+
+@require_safe
+@never_cache
+def healthz(request):
+    """Answer ``200 ok`` when the app and its database answer, else 503."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse(
+            "database unavailable", status=503, content_type="text/plain; charset=utf-8"
+        )
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,1 @@
+"""Regional events: events, bookings, waiting lists and reminders (built in a later issue)."""

@@ -1,0 +1,112 @@
+import pytest
+
+from citizenleaders import roles
+from citizenleaders.models import StaffRole
+from citizenleaders.roles import Role
+from leaders.models import Application
+from tests.conftest import make_person
+from tests.leaders.factories import ApplicationFactory, council
+from ulos.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_kind_of_person_holds_their_role(role):
+    person = make_person(role)
+
+    assert roles.primary_role(person) == role if person else Role.ANONYMOUS
+
+
+def test_an_anonymous_visitor_holds_no_role_but_anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    assert roles.roles_of(AnonymousUser()) == {Role.ANONYMOUS}
+    assert roles.scope_of(AnonymousUser()).is_empty
+
+
+def test_a_deactivated_account_holds_no_role():
+    person = make_person(Role.NATIONAL_COORDINATOR)
+    person.is_active = False
+
+    assert not roles.is_coordinator(person)
+
+
+def test_a_superuser_is_a_national_coordinator():
+    person = make_person(Role.MEMBER)
+    person.is_superuser = True
+
+    assert roles.is_national_coordinator(person)
+    assert roles.scope_of(person).everything
+
+
+def test_a_regional_coordinator_sees_only_their_region():
+    coordinator = make_person(Role.REGIONAL_COORDINATOR)
+    in_region = ApplicationFactory(local_authority=council("E08000035"))  # Leeds
+    ApplicationFactory(local_authority=council("E06000047"))  # County Durham, North East
+
+    visible = roles.filter_by_region(
+        Application.objects.all(), coordinator, "local_authority__region"
+    )
+
+    assert list(visible) == [in_region]
+
+
+def test_council_staff_and_members_see_nothing_by_region():
+    ApplicationFactory()
+    for role in (Role.COUNCIL_STAFF, Role.MEMBER, Role.LEADER):
+        person = make_person(role)
+        queryset = roles.filter_by_region(
+            Application.objects.all(), person, "local_authority__region"
+        )
+        assert not queryset.exists()
+
+
+def test_council_staff_scope_is_their_council():
+    staff = make_person(Role.COUNCIL_STAFF)
+
+    assert roles.scope_of(staff).local_authority_id == council().pk
+
+
+def test_a_role_removed_is_gone_once_roles_are_worked_out_again():
+    coordinator = make_person(Role.NATIONAL_COORDINATOR)
+    assert roles.is_coordinator(coordinator)
+
+    StaffRole.objects.filter(user=coordinator).delete()
+    roles.forget_roles(coordinator)
+
+    assert not roles.is_coordinator(coordinator)
+
+
+def test_the_database_refuses_a_regional_coordinator_without_a_region():
+    from django.db import IntegrityError, transaction
+
+    person = make_person(Role.MEMBER)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StaffRole.objects.create(user=person, kind=StaffRole.Kind.REGIONAL_COORDINATOR)
+
+
+def test_staff_role_validation_explains_what_is_missing():
+    from django.core.exceptions import ValidationError
+
+    role = StaffRole(
+        user=make_person(Role.MEMBER),
+        kind=StaffRole.Kind.COUNCIL_STAFF,
+        region=Region.objects.first(),
+    )
+    with pytest.raises(ValidationError) as error:
+        role.full_clean()
+
+    assert error.value.message_dict["local_authority"] == [
+        "Choose the council this person works for."
+    ]
+    assert "Only a regional coordinator has a region" in error.value.message_dict["region"][0]
+
+
+def test_only_one_open_application_per_person():
+    from django.db import IntegrityError, transaction
+
+    application = ApplicationFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ApplicationFactory(user=application.user)
+    assert Application.objects.filter(user=application.user).count() == 1

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class UlosConfig(AppConfig):
+    name = "ulos"
+    verbose_name = "Places and user-led organisations"
