@@ -1,0 +1,268 @@
+"""Every address in the project × every role → the answer that person gets.
+
+A new URL pattern without a row here fails the suite: whoever adds a page
+says who may see it. Staff in this table have two-factor authentication set
+up (what happens without it is tested in ``test_two_factor.py``).
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from citizenleaders.roles import Role
+from tests.conftest import make_person
+from tests.leaders.factories import ApplicationFactory, LeaderFactory, council
+
+pytestmark = pytest.mark.django_db
+
+ANON, MEMBER, APPLICANT, LEADER, STAFF, REGIONAL, NATIONAL = (
+    Role.ANONYMOUS,
+    Role.MEMBER,
+    Role.APPLICANT,
+    Role.LEADER,
+    Role.COUNCIL_STAFF,
+    Role.REGIONAL_COORDINATOR,
+    Role.NATIONAL_COORDINATOR,
+)
+SIGNED_IN = [MEMBER, APPLICANT, LEADER, STAFF, REGIONAL, NATIONAL]
+ROLES = [ANON, *SIGNED_IN]
+
+LOGIN = "login"  # 302 to the login page with ?next=
+OK = 200
+FORBIDDEN = 403
+NOT_FOUND = 404
+
+
+def everyone(answer):
+    return dict.fromkeys(ROLES, answer)
+
+
+def signed_in_only(answer=OK):
+    return {ANON: LOGIN, **dict.fromkeys(SIGNED_IN, answer)}
+
+
+def anonymous_only(answer_for_others):
+    return {ANON: OK, **dict.fromkeys(SIGNED_IN, answer_for_others)}
+
+
+# What a person of each role gets from each named address, for the site's own
+# pages and the account pages. Redirects (other than to log in) are written
+# as ("redirect", where).
+EXPECTED = {
+    "home": everyone(OK),
+    "about:index": everyone(OK),
+    "about:what-is-a-citizen-leader": everyone(OK),
+    "about:who-can-become-one": everyone(OK),
+    "about:what-leaders-do": everyone(OK),
+    "about:what-you-gain": everyone(OK),
+    "about:what-leaders-are-doing": everyone(OK),
+    "about:user-led-organisations": everyone(OK),
+    "accessibility": everyone(OK),
+    "privacy": everyone(OK),
+    "cookies": everyone(OK),
+    "data": everyone(OK),
+    "healthz": everyone(OK),
+    "me": signed_in_only(),
+    # Accounts (django-allauth)
+    "account_login": anonymous_only(("redirect", "/")),
+    "account_signup": anonymous_only(("redirect", "/")),
+    "account_logout": {ANON: ("redirect", "/"), **dict.fromkeys(SIGNED_IN, OK)},
+    "account_inactive": everyone(OK),
+    "account_reauthenticate": signed_in_only(),
+    "account_email": signed_in_only(),
+    "account_email_verification_sent": everyone(OK),
+    "account_change_password": signed_in_only(),
+    "account_set_password": signed_in_only(("redirect", "/accounts/password/change/")),
+    "account_reset_password": everyone(OK),
+    "account_reset_password_done": everyone(OK),
+    "account_reset_password_from_key": everyone(OK),  # an invalid key explains itself
+    "account_reset_password_from_key_done": everyone(OK),
+    "account_confirm_email": everyone(OK),  # an invalid key explains itself
+    "account_confirm_login_code": everyone(NOT_FOUND),  # login by code is off
+    "mfa_index": signed_in_only(),
+    "mfa_authenticate": everyone(("redirect", "/accounts/login/")),
+    "mfa_reauthenticate": signed_in_only(("redirect", "/")),
+    "mfa_activate_totp": {
+        ANON: LOGIN,
+        **dict.fromkeys(SIGNED_IN, ("redirect", "/accounts/reauthenticate/")),
+    },
+    "mfa_deactivate_totp": {
+        ANON: LOGIN,
+        **dict.fromkeys([MEMBER, APPLICANT, LEADER], NOT_FOUND),
+        **dict.fromkeys([STAFF, REGIONAL, NATIONAL], ("redirect", "/accounts/reauthenticate/")),
+    },
+    "mfa_view_recovery_codes": {
+        ANON: LOGIN,
+        **dict.fromkeys(SIGNED_IN, ("redirect", "/accounts/reauthenticate/")),
+    },
+    "mfa_generate_recovery_codes": {
+        ANON: LOGIN,
+        **dict.fromkeys(SIGNED_IN, ("redirect", "/accounts/reauthenticate/")),
+    },
+    "mfa_download_recovery_codes": {
+        ANON: LOGIN,
+        **dict.fromkeys(SIGNED_IN, ("redirect", "/accounts/reauthenticate/")),
+    },
+    # The back office's own pages
+    "admin:index": {ANON: LOGIN, **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
+                    REGIONAL: OK, NATIONAL: OK},
+    "admin:login": {ANON: ("redirect", "/accounts/login/"),
+                    **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
+                    REGIONAL: ("redirect", "/admin/"), NATIONAL: ("redirect", "/admin/")},
+    "admin:logout": {ANON: LOGIN, **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
+                     REGIONAL: 405, NATIONAL: 405},  # logging out is a POST
+    "admin:password_change": {
+        ANON: LOGIN, **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
+        REGIONAL: ("redirect", "/accounts/password/change/"),
+        NATIONAL: ("redirect", "/accounts/password/change/"),
+    },
+    "admin:password_change_done": {
+        ANON: LOGIN, **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
+        REGIONAL: ("redirect", "/me/"), NATIONAL: ("redirect", "/me/"),
+    },
+    "admin:autocomplete": {ANON: LOGIN, **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
+                           REGIONAL: FORBIDDEN, NATIONAL: FORBIDDEN},  # needs a field to look up
+    "admin:jsi18n": {ANON: LOGIN, **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
+                     REGIONAL: OK, NATIONAL: OK},
+    "admin:view_on_site": {ANON: LOGIN, **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
+                           REGIONAL: NOT_FOUND, NATIONAL: NOT_FOUND},
+    "admin:app_list": {ANON: LOGIN, **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
+                       REGIONAL: OK, NATIONAL: OK},  # for the leaders app
+}
+
+# The back office's model pages: what each coordinator may do with each model.
+# Everyone else gets LOGIN (anonymous) or FORBIDDEN (signed in).
+ALL_ACTIONS = {"changelist", "add", "change", "history", "delete"}
+ADMIN_MODELS = {
+    "citizenleaders.user": {NATIONAL: ALL_ACTIONS, REGIONAL: set()},
+    "citizenleaders.staffrole": {NATIONAL: ALL_ACTIONS, REGIONAL: set()},
+    "account.emailaddress": {NATIONAL: ALL_ACTIONS, REGIONAL: set()},
+    "mfa.authenticator": {NATIONAL: ALL_ACTIONS, REGIONAL: set()},
+    "ulos.region": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
+    "ulos.localauthority": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
+    "leaders.application": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
+    "leaders.leader": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
+}
+
+
+def url_patterns(patterns=None, prefix="", namespace=""):
+    """Every URL pattern: (full name or None, route, pattern)."""
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else None
+            yield name, prefix + str(pattern.pattern), pattern
+
+
+def admin_model_url(name):
+    """('app.model', action) for an admin model URL name, else None."""
+    from django.contrib import admin
+
+    for model in admin.site._registry:
+        opts = model._meta
+        stem = f"admin:{opts.app_label}_{opts.model_name}_"
+        if name and name.startswith(stem):
+            return f"{opts.app_label}.{opts.model_name}", name.removeprefix(stem)
+    return None
+
+
+def test_every_url_pattern_has_a_row():
+    missing = []
+    for name, route, _ in url_patterns():
+        if name is None:
+            continue  # unnamed admin catch-alls redirect to the named pages
+        if name in EXPECTED:
+            continue
+        model_url = admin_model_url(name)
+        if model_url and model_url[0] in ADMIN_MODELS:
+            continue
+        missing.append(f"{name} ({route})")
+
+    assert missing == [], "Add these to the access matrix: " + ", ".join(missing)
+
+
+@pytest.fixture
+def sample_objects():
+    """Records in Yorkshire (the regional coordinator's region), so object
+    pages exist for every coordinator who may see them."""
+    leeds = council("E08000035")
+    application = ApplicationFactory(local_authority=leeds)
+    leader = LeaderFactory(local_authority=leeds)
+    return {
+        "leaders.application": application.pk,
+        "leaders.leader": leader.pk,
+        "ulos.localauthority": leeds.pk,
+        "ulos.region": leeds.region_id,
+    }
+
+
+def concrete_url(name, route, model_objects, person):
+    """A real address for the pattern, with sample values for its parts."""
+    from django.urls import reverse
+
+    kwargs_by_name = {
+        "account_confirm_email": {"key": "not-a-real-key"},
+        "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
+        "admin:app_list": {"app_label": "leaders"},
+        "admin:view_on_site": {"content_type_id": "1", "object_id": "1"},
+    }
+    model_url = admin_model_url(name)
+    if model_url and model_url[1] in {"change", "history", "delete"}:
+        model = model_url[0]
+        object_id = model_objects.get(model, person.pk if person else 1)
+        return reverse(name, kwargs={"object_id": object_id})
+    return reverse(name, kwargs=kwargs_by_name.get(name, {}))
+
+
+def expected_answer(name, role):
+    if name in EXPECTED:
+        return EXPECTED[name][role]
+    model, action = admin_model_url(name)
+    if role == ANON:
+        return LOGIN
+    allowed = ADMIN_MODELS[model].get(role)
+    if allowed is None:
+        return FORBIDDEN
+    if action in allowed:
+        return OK
+    return FORBIDDEN
+
+
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_each_role_gets_the_expected_answer_everywhere(client, role, sample_objects):
+    person = make_person(role)
+    if person:
+        client.force_login(person)
+        sample_objects = {**sample_objects}
+        for model in ("citizenleaders.user", "account.emailaddress"):
+            sample_objects.setdefault(model, person.pk)
+        sample_objects.setdefault(
+            "citizenleaders.staffrole",
+            getattr(getattr(person, "staff_role", None), "pk", None) or 1,
+        )
+        first = person.authenticator_set.first() if hasattr(person, "authenticator_set") else None
+        sample_objects.setdefault("mfa.authenticator", first.pk if first else 1)
+
+    wrong = []
+    for name, route, _ in url_patterns():
+        if name is None:
+            continue
+        url = concrete_url(name, route, sample_objects, person)
+        response = client.get(url)
+        expected = expected_answer(name, role)
+        if expected == LOGIN:
+            ok = response.status_code == 302 and response["Location"].startswith(
+                "/accounts/login/?next="
+            )
+        elif isinstance(expected, tuple):
+            ok = response.status_code == 302 and response["Location"].startswith(expected[1])
+        else:
+            ok = response.status_code == expected
+        if not ok:
+            got = response.status_code
+            if got in (301, 302):
+                got = f"{got} → {response['Location']}"
+            wrong.append(f"{name} {url}: expected {expected}, got {got}")
+
+    assert wrong == [], "\n".join(wrong)

@@ -1,0 +1,100 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from citizenleaders import roles
+from citizenleaders.models import User
+from citizenleaders.roles import Role
+from leaders.models import Application, Leader
+from tests.conftest import log_in
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED_ROLES = {
+    "coordinator@example.org": Role.NATIONAL_COORDINATOR,
+    "regional.coordinator@example.org": Role.REGIONAL_COORDINATOR,
+    "council.staff@example.org": Role.COUNCIL_STAFF,
+    "leader@example.org": Role.LEADER,
+    "applicant@example.org": Role.APPLICANT,
+    "member@example.org": Role.MEMBER,
+}
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_creates_one_login_per_role_and_prints_them(capsys, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
+
+    call_command("seed_demo")
+
+    printed = capsys.readouterr().out
+    for email, role in EXPECTED_ROLES.items():
+        user = User.objects.get(email=email)
+        assert roles.primary_role(user) == role
+        assert user.check_password("demo-password-for-tests")
+        assert EmailAddress.objects.get(user=user).verified
+        assert email in printed
+    assert "demo-password-for-tests" in printed
+    leader = Leader.objects.get(user__email="leader@example.org")
+    assert (leader.status, leader.local_authority.gss_code) == ("active", "E08000035")
+    staff = User.objects.get(email="council.staff@example.org").staff_role
+    assert staff.local_authority.name == "Leeds"
+    assert Application.objects.get(user__email="applicant@example.org").status == "submitted"
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_is_idempotent():
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    assert User.objects.count() == len(EXPECTED_ROLES)
+    assert Application.objects.count() == 2
+    assert Leader.objects.count() == 1
+
+
+@override_settings(DEBUG=True)
+def test_staff_demo_accounts_log_in_with_the_printed_two_factor_secret(client, monkeypatch):
+    secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+    monkeypatch.setenv("DEMO_TOTP_SECRET", secret)
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
+    call_command("seed_demo")
+    coordinator = User.objects.get(email="coordinator@example.org")
+
+    log_in(client, coordinator, password="demo-password-for-tests", secret=secret)
+
+    assert client.get("/admin/").status_code == 200
+
+
+def test_seed_demo_refuses_to_run_in_production_mode():
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=1"):
+        call_command("seed_demo")
+
+    assert not User.objects.exists()
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_rejects_a_secret_that_is_not_base32(monkeypatch):
+    monkeypatch.setenv("DEMO_TOTP_SECRET", "not base32 at all!")
+
+    with pytest.raises(CommandError, match="base32"):
+        call_command("seed_demo")
+
+    assert not User.objects.exists()
+
+
+@override_settings(DEBUG=True)
+def test_demo_code_prints_a_code_the_demo_staff_accounts_accept(client, capsys, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-password-for-tests")
+    call_command("seed_demo")
+    capsys.readouterr()
+
+    call_command("demo_code")
+    code = capsys.readouterr().out.strip()
+
+    client.post(
+        "/accounts/login/",
+        {"login": "council.staff@example.org", "password": "demo-password-for-tests"},
+    )
+    response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert response.status_code == 302
+    assert client.get("/me/").status_code == 200
