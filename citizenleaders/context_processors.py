@@ -17,6 +17,7 @@ def site(request):
             navigation.append(("Back office", reverse("admin:index"), "/admin/"))
     return {
         "site_name": settings.SITE_NAME,
+        "support_email": settings.SUPPORT_EMAIL,
         "about_pages": ABOUT_PAGES,
         "navigation": [
             {"label": label, "url": url, "current": request.path.startswith(prefix)}

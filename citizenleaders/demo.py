@@ -80,7 +80,9 @@ def _two_factor(user, secret):
 @transaction.atomic
 def seed_demo(*, password: str = DEFAULT_PASSWORD, totp_secret: str = DEFAULT_TOTP_SECRET):
     """Create or reset the demo accounts. Returns the list of ``DemoAccount``s."""
-    users = {account.email: _account(account.email, account.full_name, password) for account in ACCOUNTS}
+    users = {
+        account.email: _account(account.email, account.full_name, password) for account in ACCOUNTS
+    }
     leeds = LocalAuthority.objects.get(gss_code=LEEDS)
     bradford = LocalAuthority.objects.get(gss_code=BRADFORD)
     yorkshire = Region.objects.get(gss_code=YORKSHIRE)

@@ -7,6 +7,8 @@ from django.shortcuts import redirect
 
 from citizenleaders import roles
 
+CONTINUE_AFTER_SETUP = "after_two_factor_setup"
+
 
 class StaffTwoFactorMiddleware:
     """Send a coordinator or council staff member without two-factor
@@ -17,6 +19,9 @@ class StaffTwoFactorMiddleware:
 
     def __call__(self, request):
         if self._is_staff_path(request.path_info) and roles.needs_two_factor_setup(request.user):
+            # allauth does not carry ?next through setting up, so remember
+            # where the person was going for the "Continue" button after it.
+            request.session[CONTINUE_AFTER_SETUP] = request.get_full_path()
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{settings.STAFF_TWO_FACTOR_SETUP_URL}?{query}")
         return self.get_response(request)

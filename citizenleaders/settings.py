@@ -24,9 +24,12 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 if not DEBUG:
-    if not SECRET_KEY or SECRET_KEY == _INSECURE_KEY or len(set(SECRET_KEY)) < 5 or len(
-        SECRET_KEY
-    ) < 50:
+    if (
+        not SECRET_KEY
+        or SECRET_KEY == _INSECURE_KEY
+        or len(set(SECRET_KEY)) < 5
+        or len(SECRET_KEY) < 50
+    ):
         raise ImproperlyConfigured(
             "Set DJANGO_SECRET_KEY to a long random value (50 characters or more) "
             "in production, or set DJANGO_DEBUG=1 on a developer's machine."
@@ -128,6 +131,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Citizen Leaders: "
 ACCOUNT_SESSION_REMEMBER = None
+# Tell people by email when their password, email or two-factor settings change.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # Rate limits are on by default in allauth; these make them explicit.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -144,7 +149,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Citizen Leaders"
 # Accept the code before and after the current one, for phones whose clocks drift.
 MFA_TOTP_TOLERANCE = 1
-MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+MFA_ADAPTER = "citizenleaders.adapters.MFAAdapter"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -215,6 +220,7 @@ LOGGING = {
 }
 
 SITE_NAME = "Citizen Leaders"
+SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="help@citizenleaders.example.org")
 
 # Paths that only staff reach; the two-factor middleware guards them.
 STAFF_PATH_PREFIXES = ["/admin/", "/directory/", "/requests/", "/reports/"]

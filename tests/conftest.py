@@ -1,8 +1,6 @@
 """Fixtures shared by every test: a person for each role, two-factor codes,
 and settings that make the suite independent of a built static folder."""
 
-import os
-
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.cache import cache
@@ -14,7 +12,6 @@ from tests.citizenleaders.factories import PASSWORD, TOTP_SECRET, StaffRoleFacto
 from tests.leaders.factories import ApplicationFactory, LeaderFactory, council
 from ulos.models import Region
 
-
 ALL_ROLES = list(Role)
 
 
@@ -25,9 +22,7 @@ def _static_files_without_manifest():
     with override_settings(
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {
-                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-            },
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
     ):
         yield

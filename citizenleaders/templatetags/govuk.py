@@ -14,8 +14,8 @@ each form through ``govuk_form`` before rendering it, which:
   codes and passwords, ``inputmode="numeric"`` and a fixed width on codes, the
   password input's classes, and the error class crispy-forms-gds leaves off
   password and email inputs;
-- rewrites the error messages people meet most often in GOV.UK style
-  ("Enter your email address").
+- shows one error message per field, and rewrites the messages people meet
+  most often in GOV.UK style ("Enter your email address").
 
 The wording would sit more naturally in project forms (``ACCOUNT_FORMS``,
 ``MFA_FORMS``) and an account adapter's ``error_messages``; this module keeps
@@ -25,7 +25,8 @@ they change.
 
 from django import forms, template
 from django.contrib.auth import password_validation
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.widgets import Input
 
 register = template.Library()
 
@@ -103,9 +104,7 @@ ERROR_MESSAGES = {
     "email_password_mismatch": (
         "The email address or password is not right. Check them and try again"
     ),
-    "incorrect_code": (
-        "The code is not right. Enter the latest code from your authenticator app"
-    ),
+    "incorrect_code": "The code is not right. Enter the latest code from your authenticator app",
     "incorrect_password": "The password is not right",
     "enter_current_password": "Your current password is not right",
     "duplicate_email": "This email address is already on your account",
@@ -116,8 +115,7 @@ ERROR_MESSAGES = {
     ),
     "rate_limited": "You’ve tried this too many times. Wait a few minutes, then try again",
     "add_email_blocked": (
-        "You cannot change the email address of an account that uses "
-        "two-factor authentication"
+        "You cannot change the email address of an account that uses two-factor authentication"
     ),
     "unverified_email": (
         "Confirm your email address before you set up two-factor authentication. "
@@ -222,7 +220,7 @@ def _tidy_widget(bound_field):
 
     # crispy-forms-gds marks only text inputs, selects and text areas as in
     # error; do the same for the other text-like inputs.
-    text_like = isinstance(widget, forms.Input) and not isinstance(
+    text_like = isinstance(widget, Input) and not isinstance(
         widget, (forms.TextInput, forms.CheckboxInput, forms.HiddenInput, forms.FileInput)
     )
     if text_like and bound_field.errors:
@@ -240,11 +238,17 @@ def _better_message(form, name, error):
         min_length = (error.params or {}).get("min_length")
         if min_length:
             return f"Your password must be at least {min_length} characters"
+    if error.code == "incorrect_code" and not type(form).__module__.startswith("allauth.mfa"):
+        return "The code is not right. Check the code we sent you and try again"
     return ERROR_MESSAGES.get(error.code)
 
 
 def _reword_errors(form):
+    """GOV.UK: one message per field, the first (most basic) one, in plain
+    English. Errors about the whole form are all kept."""
     for name, errors in form.errors.items():
+        if name != NON_FIELD_ERRORS:
+            del errors.data[1:]
         for index, error in enumerate(errors.data):
             if not isinstance(error, ValidationError):
                 continue

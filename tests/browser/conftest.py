@@ -80,6 +80,4 @@ def sign_in_browser(context, user, site_url):
     client = Client()
     client.force_login(user)
     cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
-    context.add_cookies(
-        [{"name": cookie.key, "value": cookie.value, "url": site_url}]
-    )
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": site_url}])

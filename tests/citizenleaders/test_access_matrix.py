@@ -77,10 +77,23 @@ EXPECTED = {
     "account_reset_password_from_key": everyone(OK),  # an invalid key explains itself
     "account_reset_password_from_key_done": everyone(OK),
     "account_confirm_email": everyone(OK),  # an invalid key explains itself
-    "account_confirm_login_code": everyone(NOT_FOUND),  # login by code is off
+    # Login by code is off: the page sends everyone back.
+    "account_confirm_login_code": {
+        ANON: ("redirect", "/accounts/login/"),
+        **dict.fromkeys(SIGNED_IN, ("redirect", "/")),
+    },
     "mfa_index": signed_in_only(),
-    "mfa_authenticate": everyone(("redirect", "/accounts/login/")),
-    "mfa_reauthenticate": signed_in_only(("redirect", "/")),
+    # Only part-way through logging in with two-factor.
+    "mfa_authenticate": {
+        ANON: ("redirect", "/accounts/login/"),
+        **dict.fromkeys(SIGNED_IN, ("redirect", "/")),
+    },
+    # Confirming it's you with a code needs two-factor set up (staff here).
+    "mfa_reauthenticate": {
+        ANON: LOGIN,
+        **dict.fromkeys([MEMBER, APPLICANT, LEADER], ("redirect", "/")),
+        **dict.fromkeys([STAFF, REGIONAL, NATIONAL], OK),
+    },
     "mfa_activate_totp": {
         ANON: LOGIN,
         **dict.fromkeys(SIGNED_IN, ("redirect", "/accounts/reauthenticate/")),
@@ -90,43 +103,68 @@ EXPECTED = {
         **dict.fromkeys([MEMBER, APPLICANT, LEADER], NOT_FOUND),
         **dict.fromkeys([STAFF, REGIONAL, NATIONAL], ("redirect", "/accounts/reauthenticate/")),
     },
-    "mfa_view_recovery_codes": {
-        ANON: LOGIN,
-        **dict.fromkeys(SIGNED_IN, ("redirect", "/accounts/reauthenticate/")),
-    },
+    # Nobody here has recovery codes yet.
+    "mfa_view_recovery_codes": signed_in_only(NOT_FOUND),
     "mfa_generate_recovery_codes": {
         ANON: LOGIN,
         **dict.fromkeys(SIGNED_IN, ("redirect", "/accounts/reauthenticate/")),
     },
-    "mfa_download_recovery_codes": {
-        ANON: LOGIN,
-        **dict.fromkeys(SIGNED_IN, ("redirect", "/accounts/reauthenticate/")),
-    },
+    "mfa_download_recovery_codes": signed_in_only(NOT_FOUND),
     # The back office's own pages
-    "admin:index": {ANON: LOGIN, **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
-                    REGIONAL: OK, NATIONAL: OK},
-    "admin:login": {ANON: ("redirect", "/accounts/login/"),
-                    **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
-                    REGIONAL: ("redirect", "/admin/"), NATIONAL: ("redirect", "/admin/")},
-    "admin:logout": {ANON: LOGIN, **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
-                     REGIONAL: 405, NATIONAL: 405},  # logging out is a POST
+    "admin:index": {
+        ANON: LOGIN,
+        **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
+        REGIONAL: OK,
+        NATIONAL: OK,
+    },
+    "admin:login": {
+        ANON: ("redirect", "/accounts/login/"),
+        **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
+        REGIONAL: ("redirect", "/admin/"),
+        NATIONAL: ("redirect", "/admin/"),
+    },
+    "admin:logout": {
+        ANON: LOGIN,
+        **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
+        REGIONAL: 405,
+        NATIONAL: 405,
+    },  # logging out is a POST
     "admin:password_change": {
-        ANON: LOGIN, **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
+        ANON: LOGIN,
+        **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
         REGIONAL: ("redirect", "/accounts/password/change/"),
         NATIONAL: ("redirect", "/accounts/password/change/"),
     },
     "admin:password_change_done": {
-        ANON: LOGIN, **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
-        REGIONAL: ("redirect", "/me/"), NATIONAL: ("redirect", "/me/"),
+        ANON: LOGIN,
+        **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
+        REGIONAL: ("redirect", "/me/"),
+        NATIONAL: ("redirect", "/me/"),
     },
-    "admin:autocomplete": {ANON: LOGIN, **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
-                           REGIONAL: FORBIDDEN, NATIONAL: FORBIDDEN},  # needs a field to look up
-    "admin:jsi18n": {ANON: LOGIN, **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
-                     REGIONAL: OK, NATIONAL: OK},
-    "admin:view_on_site": {ANON: LOGIN, **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
-                           REGIONAL: NOT_FOUND, NATIONAL: NOT_FOUND},
-    "admin:app_list": {ANON: LOGIN, **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
-                       REGIONAL: OK, NATIONAL: OK},  # for the leaders app
+    "admin:autocomplete": {
+        ANON: LOGIN,
+        **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
+        REGIONAL: FORBIDDEN,
+        NATIONAL: FORBIDDEN,
+    },  # needs a field to look up
+    "admin:jsi18n": {
+        ANON: LOGIN,
+        **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
+        REGIONAL: OK,
+        NATIONAL: OK,
+    },
+    "admin:view_on_site": {
+        ANON: LOGIN,
+        **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
+        REGIONAL: NOT_FOUND,
+        NATIONAL: NOT_FOUND,
+    },
+    "admin:app_list": {
+        ANON: LOGIN,
+        **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
+        REGIONAL: OK,
+        NATIONAL: OK,
+    },  # for the leaders app
 }
 
 # The back office's model pages: what each coordinator may do with each model.
@@ -189,7 +227,9 @@ def sample_objects():
     leeds = council("E08000035")
     application = ApplicationFactory(local_authority=leeds)
     leader = LeaderFactory(local_authority=leeds)
+    someone_elses_role = make_person(STAFF).staff_role
     return {
+        "citizenleaders.staffrole": someone_elses_role.pk,
         "leaders.application": application.pk,
         "leaders.leader": leader.pk,
         "ulos.localauthority": leeds.pk,
@@ -237,10 +277,6 @@ def test_each_role_gets_the_expected_answer_everywhere(client, role, sample_obje
         sample_objects = {**sample_objects}
         for model in ("citizenleaders.user", "account.emailaddress"):
             sample_objects.setdefault(model, person.pk)
-        sample_objects.setdefault(
-            "citizenleaders.staffrole",
-            getattr(getattr(person, "staff_role", None), "pk", None) or 1,
-        )
         first = person.authenticator_set.first() if hasattr(person, "authenticator_set") else None
         sample_objects.setdefault("mfa.authenticator", first.pk if first else 1)
 

@@ -101,9 +101,29 @@ def test_the_admin_login_is_the_sites_login(client):
     assert response["Location"] == "/accounts/login/?next=%2Fadmin%2Fleaders%2F"
 
 
-def test_after_logging_in_with_two_factor_staff_reach_the_back_office(
-    client, national_coordinator
-):
+def test_after_logging_in_with_two_factor_staff_reach_the_back_office(client, national_coordinator):
     log_in(client, national_coordinator)
 
     assert client.get("/admin/").status_code == 200
+
+
+def test_staff_cannot_turn_two_factor_off(client, council_staff):
+    log_in(client, council_staff)
+
+    client.post("/accounts/2fa/totp/deactivate/")
+
+    assert Authenticator.objects.filter(user=council_staff, type="totp").exists()
+
+
+def test_after_setting_up_two_factor_continue_goes_where_the_person_was_going(client, password):
+    person = make_person(Role.NATIONAL_COORDINATOR)
+    Authenticator.objects.filter(user=person).delete()
+    log_in(client, person)
+    client.get("/admin/leaders/")
+    client.post("/accounts/reauthenticate/", {"password": password})
+    client.get(SETUP)
+    client.post(SETUP, {"code": totp_code(client.session["mfa.totp.secret"])})
+
+    page = client.get("/accounts/2fa/recovery-codes/").content.decode()
+
+    assert 'href="/admin/leaders/"' in page

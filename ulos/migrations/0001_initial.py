@@ -5,38 +5,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('gss_code', models.CharField(max_length=9, unique=True, verbose_name='GSS code')),
-                ('name', models.CharField(max_length=100, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("gss_code", models.CharField(max_length=9, unique=True, verbose_name="GSS code")),
+                ("name", models.CharField(max_length=100, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='LocalAuthority',
+            name="LocalAuthority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last updated')),
-                ('gss_code', models.CharField(help_text='The ONS code, such as E08000035.', max_length=9, unique=True, verbose_name='GSS code')),
-                ('name', models.CharField(max_length=100)),
-                ('authority_type', models.CharField(choices=[('county', 'County council'), ('unitary', 'Unitary authority'), ('metropolitan district', 'Metropolitan district'), ('London borough', 'London borough'), ('City of London', 'City of London'), ('Isles of Scilly', 'Isles of Scilly')], max_length=32, verbose_name='type')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='local_authorities', to='ulos.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last updated")),
+                (
+                    "gss_code",
+                    models.CharField(
+                        help_text="The ONS code, such as E08000035.",
+                        max_length=9,
+                        unique=True,
+                        verbose_name="GSS code",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "authority_type",
+                    models.CharField(
+                        choices=[
+                            ("county", "County council"),
+                            ("unitary", "Unitary authority"),
+                            ("metropolitan district", "Metropolitan district"),
+                            ("London borough", "London borough"),
+                            ("City of London", "City of London"),
+                            ("Isles of Scilly", "Isles of Scilly"),
+                        ],
+                        max_length=32,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="local_authorities",
+                        to="ulos.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'council',
-                'ordering': ['name'],
+                "verbose_name": "council",
+                "ordering": ["name"],
             },
         ),
     ]

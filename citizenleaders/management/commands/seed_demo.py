@@ -28,14 +28,19 @@ class Command(BaseCommand):
         try:
             base64.b32decode(secret.upper(), casefold=True)
         except (binascii.Error, ValueError) as error:
-            raise CommandError("DEMO_TOTP_SECRET must be base32 (letters A–Z and digits 2–7).") from error
+            raise CommandError(
+                "DEMO_TOTP_SECRET must be base32 (letters A–Z and digits 2–7)."
+            ) from error
 
         accounts = seed_demo(password=password, totp_secret=secret.upper())
-        self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at /accounts/login/ with:"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data is ready. Log in at /accounts/login/ with:")
+        )
         width = max(len(account.email) for account in accounts)
         for account in accounts:
             self.stdout.write(f"  {account.email.ljust(width)}  {account.role}")
         self.stdout.write(f"Password for every demo account: {password}")
         self.stdout.write(
-            f"Two-factor secret for the staff accounts (add it to an authenticator app): {secret.upper()}"
+            "Two-factor secret for the staff accounts (add it to an authenticator app, or "
+            f"print today's code with `manage.py demo_code`): {secret.upper()}"
         )
