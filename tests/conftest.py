@@ -17,13 +17,16 @@ ALL_ROLES = list(Role)
 
 @pytest.fixture(autouse=True, scope="session")
 def _static_files_without_manifest():
-    """Serve static files by their plain names in tests, so the suite does not
-    depend on `collectstatic` having run (one test checks the real build)."""
+    """Serve static files by their plain names in tests, straight from
+    ``static/`` through WhiteNoise, so the suite does not depend on
+    ``collectstatic`` having run (one test checks the real build)."""
     with override_settings(
+        WHITENOISE_USE_FINDERS=True,
+        WHITENOISE_AUTOREFRESH=True,
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
+        },
     ):
         yield
 
