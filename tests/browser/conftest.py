@@ -28,9 +28,16 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if Path(item.fspath).is_relative_to(here):
             item.add_marker(pytest.mark.browser)
-            # Each journey starts from the data the migrations load (the
-            # regions and councils), even though live-server tests flush.
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
+@pytest.fixture(autouse=True)
+def places(transactional_db):
+    """The regions and councils the migrations load. Live-server tests empty
+    the database after each test, so each journey loads them again."""
+    from ulos.models import LocalAuthority, Region
+    from ulos.places import load_places
+
+    load_places(Region, LocalAuthority)
 
 
 @pytest.fixture(scope="session")

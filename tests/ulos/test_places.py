@@ -34,3 +34,12 @@ def test_recoded_councils_carry_their_current_codes():
     assert LocalAuthority.objects.get(gss_code="E08000038").name == "Barnsley"
     assert LocalAuthority.objects.get(gss_code="E08000039").name == "Sheffield"
     assert not LocalAuthority.objects.filter(gss_code__in=["E08000016", "E08000019"]).exists()
+
+
+def test_loading_the_list_again_creates_nothing_twice():
+    from ulos.places import load_places
+
+    load_places(Region, LocalAuthority)
+
+    assert LocalAuthority.objects.count() == 153
+    assert Region.objects.count() == 9
