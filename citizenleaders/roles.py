@@ -40,18 +40,14 @@ STAFF_ROLES = {Role.COUNCIL_STAFF, Role.REGIONAL_COORDINATOR, Role.NATIONAL_COOR
 COORDINATOR_ROLES = {Role.REGIONAL_COORDINATOR, Role.NATIONAL_COORDINATOR}
 
 
-def _staff_role(user):
+def staff_role_of(user):
+    """The person's ``StaffRole``, or ``None``."""
     if not getattr(user, "is_authenticated", False):
         return None
     try:
         return user.staff_role
     except ObjectDoesNotExist:
         return None
-
-
-def staff_role_of(user):
-    """The person's ``StaffRole``, or ``None``."""
-    return _staff_role(user)
 
 
 def roles_of(user) -> frozenset[Role]:
@@ -79,7 +75,7 @@ def _work_out_roles(user) -> set[Role]:
     roles = {Role.MEMBER}
     if user.is_superuser:
         roles.add(Role.NATIONAL_COORDINATOR)
-    staff = _staff_role(user)
+    staff = staff_role_of(user)
     if staff is not None:
         roles.add(Role(staff.kind))
     if hasattr(user, "leader"):
@@ -146,7 +142,7 @@ class Scope:
 def scope_of(user) -> Scope:
     if is_national_coordinator(user):
         return Scope(everything=True)
-    staff = _staff_role(user)
+    staff = staff_role_of(user)
     if staff is None:
         return Scope()
     if staff.kind == Role.REGIONAL_COORDINATOR:

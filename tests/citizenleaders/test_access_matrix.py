@@ -277,8 +277,8 @@ def test_each_role_gets_the_expected_answer_everywhere(client, role, sample_obje
         sample_objects = {**sample_objects}
         for model in ("citizenleaders.user", "account.emailaddress"):
             sample_objects.setdefault(model, person.pk)
-        first = person.authenticator_set.first() if hasattr(person, "authenticator_set") else None
-        sample_objects.setdefault("mfa.authenticator", first.pk if first else 1)
+        authenticator = person.authenticator_set.first()
+        sample_objects.setdefault("mfa.authenticator", authenticator.pk if authenticator else 1)
 
     wrong = []
     for name, route, _ in url_patterns():
