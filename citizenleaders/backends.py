@@ -9,7 +9,23 @@ from citizenleaders import roles
 
 REGIONAL_COORDINATOR_PERMISSIONS = {
     "leaders": {"view_application", "change_application", "view_leader", "change_leader"},
-    "ulos": {"view_region", "view_localauthority"},
+    "ulos": {
+        "view_region",
+        "view_localauthority",
+        "change_localauthority",
+        "view_ulo",
+        "add_ulo",
+        "change_ulo",
+        "view_assessment",
+        "add_assessment",
+        "change_assessment",
+        "delete_assessment",
+        # Criteria, services and funding are set nationally.
+        "view_criterion",
+        "view_service",
+        "view_fundingprogramme",
+        "view_award",
+    },
 }
 
 

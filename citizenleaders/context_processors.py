@@ -10,6 +10,7 @@ def site(request):
     user = getattr(request, "user", None)
     navigation = [
         ("About", reverse("about:index"), "/about/"),
+        ("User-led organisations", reverse("ulos:list"), ("/ulos/", "/authorities/")),
     ]
     if user is not None and user.is_authenticated:
         navigation.append(("Your account", reverse("me"), "/me/"))

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from citizenleaders.models import StaffRole, User
 from leaders.models import Application, Leader
+from ulos.demo import seed_ulos
 from ulos.models import LocalAuthority, Region
 
 DEFAULT_PASSWORD = "citizen-leaders-demo"
@@ -124,4 +125,6 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD, totp_secret: str = DEFAULT_TO
     application.local_authority = bradford
     application.submitted_at = application.submitted_at or timezone.now()
     application.save()
+
+    seed_ulos(by=national)
     return ACCOUNTS

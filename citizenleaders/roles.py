@@ -138,6 +138,14 @@ class Scope:
     def is_empty(self) -> bool:
         return not (self.everything or self.region_id or self.local_authority_id)
 
+    def includes_council(self, council) -> bool:
+        """Whether a council's own records (its contacts, its notes) are in scope."""
+        return (
+            self.everything
+            or (self.region_id is not None and self.region_id == council.region_id)
+            or (self.local_authority_id is not None and self.local_authority_id == council.pk)
+        )
+
 
 def scope_of(user) -> Scope:
     if is_national_coordinator(user):

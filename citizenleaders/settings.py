@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "csp",
+    "django_filters",
     "citizenleaders",
     "ulos",
     "leaders",

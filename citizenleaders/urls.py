@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from citizenleaders import views
+from ulos.urls import authority_patterns
 
 about_patterns = [
     path("", views.AboutIndexView.as_view(), name="index"),
@@ -32,6 +33,8 @@ urlpatterns = [
     ),
     path("data/", TemplateView.as_view(template_name="citizenleaders/data.html"), name="data"),
     path("me/", views.AccountHomeView.as_view(), name="me"),
+    path("ulos/", include("ulos.urls")),
+    path("authorities/", include((authority_patterns, "authorities"))),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

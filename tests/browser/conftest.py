@@ -32,12 +32,15 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def places(transactional_db):
-    """The regions and councils the migrations load. Live-server tests empty
-    the database after each test, so each journey loads them again."""
-    from ulos.models import LocalAuthority, Region
+    """The regions, councils, services and criteria the migrations load.
+    Live-server tests empty the database after each test, so each journey
+    loads them again."""
+    from ulos.models import Criterion, LocalAuthority, Region, Service
     from ulos.places import load_places
+    from ulos.reference_data import load_services_and_criteria
 
     load_places(Region, LocalAuthority)
+    load_services_and_criteria(Service, Criterion)
 
 
 @pytest.fixture(scope="session")

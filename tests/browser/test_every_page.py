@@ -20,6 +20,18 @@ PUBLIC_PAGES = [
     reverse("cookies"),
     reverse("data"),
     "/a-page-that-does-not-exist/",
+    # User-led organisations and councils (records from ``ulo_records``)
+    reverse("ulos:list"),
+    reverse("ulos:list") + "?region=E12000003&cil=true&q=leeds",
+    reverse("ulos:list") + "?region=not-a-region",
+    reverse("ulos:detail", args=["browser-check-leeds-cil"]),
+    reverse("ulos:coverage"),
+    reverse("ulos:coverage") + "?region=E12000003&sort=stage&order=desc",
+    reverse("ulos:programmes"),
+    reverse("ulos:programme", args=["browser-check-fund"]),
+    reverse("authorities:list"),
+    reverse("authorities:detail", args=["E08000035"]),
+    reverse("authorities:detail", args=["E08000032"]),
 ]
 ANONYMOUS_ACCOUNT_PAGES = [
     "/accounts/login/",
@@ -39,6 +51,35 @@ SIGNED_IN_ACCOUNT_PAGES = [
     "/accounts/reauthenticate/",
     "/accounts/logout/",
 ]
+
+
+@pytest.fixture(autouse=True)
+def ulo_records():
+    """A published ULO in Leeds that meets the criteria, with an award, and a
+    council without one that has a strategy, so their pages have content."""
+    from tests.leaders.factories import council
+    from tests.ulos.factories import AwardFactory, UloFactory, meet_all_criteria
+    from ulos.models import LocalAuthority, Service, Stage, UloStrategy
+
+    ulo = UloFactory(
+        name="Leeds Centre for Independent Living",
+        slug="browser-check-leeds-cil",
+        stage=Stage.NETWORKED,
+        is_centre_for_independent_living=True,
+        committee_user_share=90,
+        website="https://leeds-cil.example.org/a-very-long-address-that-must-wrap-at-320-pixels",
+        email="a.very.long.email.address.for.the.centre@leeds-cil.example.org",
+        councils=[council("E08000035"), council("E08000036")],
+    )
+    ulo.services.set(Service.objects.all())
+    meet_all_criteria(ulo)
+    AwardFactory(programme__slug="browser-check-fund", ulo=ulo)
+    LocalAuthority.objects.filter(gss_code="E08000035").update(
+        care_lead_name="Pat Lead", care_lead_email="pat.lead@leeds.example.org"
+    )
+    LocalAuthority.objects.filter(gss_code="E08000032").update(
+        ulo_strategy=UloStrategy.IN_DEVELOPMENT, ulo_strategy_notes="Talking to local groups."
+    )
 
 
 def navigation_reachable(page, javascript):

@@ -11,6 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from citizenleaders.roles import Role
 from tests.conftest import make_person
 from tests.leaders.factories import ApplicationFactory, LeaderFactory, council
+from tests.ulos.factories import AwardFactory, UloFactory
+from ulos.models import Assessment, Criterion, Service
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +64,17 @@ EXPECTED = {
     "data": everyone(OK),
     "healthz": everyone(OK),
     "me": signed_in_only(),
+    # User-led organisations, coverage, councils and funding: public
+    "ulos:list": everyone(OK),
+    "ulos:detail": everyone(OK),
+    "ulos:coverage": everyone(OK),
+    "ulos:coverage_csv": everyone(OK),
+    "ulos:programmes": everyone(OK),
+    "ulos:programme": everyone(OK),
+    "ulos:open_referral": everyone(OK),
+    "ulos:grants": everyone(OK),
+    "authorities:list": everyone(OK),
+    "authorities:detail": everyone(OK),
     # Accounts (django-allauth)
     "account_login": anonymous_only(("redirect", "/")),
     "account_signup": anonymous_only(("redirect", "/")),
@@ -177,6 +190,13 @@ ADMIN_MODELS = {
     "mfa.authenticator": {NATIONAL: ALL_ACTIONS, REGIONAL: set()},
     "ulos.region": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
     "ulos.localauthority": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
+    "ulos.ulo": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "add", "change", "history"}},
+    "ulos.assessment": {NATIONAL: ALL_ACTIONS, REGIONAL: ALL_ACTIONS},
+    # Set nationally; a regional coordinator sees them read-only.
+    "ulos.criterion": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
+    "ulos.service": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
+    "ulos.fundingprogramme": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
+    "ulos.award": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
     "leaders.application": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
     "leaders.leader": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
 }
@@ -228,12 +248,25 @@ def sample_objects():
     application = ApplicationFactory(local_authority=leeds)
     leader = LeaderFactory(local_authority=leeds)
     someone_elses_role = make_person(STAFF).staff_role
+    award = AwardFactory(
+        ulo=UloFactory(slug="access-matrix-ulo", councils=[leeds]),
+        programme__slug="access-matrix-fund",
+    )
+    assessment = Assessment.objects.create(
+        ulo=award.ulo, criterion=Criterion.objects.first(), result=Assessment.Result.MET
+    )
     return {
         "citizenleaders.staffrole": someone_elses_role.pk,
         "leaders.application": application.pk,
         "leaders.leader": leader.pk,
         "ulos.localauthority": leeds.pk,
         "ulos.region": leeds.region_id,
+        "ulos.ulo": award.ulo_id,
+        "ulos.assessment": assessment.pk,
+        "ulos.criterion": assessment.criterion_id,
+        "ulos.service": Service.objects.first().pk,
+        "ulos.fundingprogramme": award.programme_id,
+        "ulos.award": award.pk,
     }
 
 
@@ -246,6 +279,9 @@ def concrete_url(name, route, model_objects, person):
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
         "admin:app_list": {"app_label": "leaders"},
         "admin:view_on_site": {"content_type_id": "1", "object_id": "1"},
+        "ulos:detail": {"slug": "access-matrix-ulo"},
+        "ulos:programme": {"slug": "access-matrix-fund"},
+        "authorities:detail": {"gss_code": "E08000035"},
     }
     model_url = admin_model_url(name)
     if model_url and model_url[1] in {"change", "history", "delete"}:

@@ -43,3 +43,43 @@ def test_loading_the_list_again_creates_nothing_twice():
 
     assert LocalAuthority.objects.count() == 153
     assert Region.objects.count() == 9
+
+
+def test_the_services_and_criteria_the_programme_started_with_are_loaded():
+    from ulos.models import Criterion, Service
+
+    assert Service.objects.count() == 8
+    assert "Support with direct payments and personal budgets" in set(
+        Service.objects.values_list("name", flat=True)
+    )
+    committee = Criterion.objects.get(title__startswith="At least 75%")
+    assert (committee.is_essential, committee.committee_share_met) == (True, 75)
+    assert committee.committee_share_partly_met == 50
+    assert Criterion.objects.count() == 10
+
+
+def test_an_ended_council_keeps_its_record_and_names_its_successors():
+    import datetime
+
+    old = LocalAuthority.objects.get(gss_code="E10000030")  # Surrey
+    successor = LocalAuthority.objects.create(
+        gss_code="E06000099", name="East Surrey", authority_type="unitary", region=old.region
+    )
+    old.ended_on = datetime.date(2027, 4, 1)
+    old.save()
+    old.successors.add(successor)
+
+    assert successor.predecessors.get() == old
+    assert LocalAuthority.objects.filter(gss_code="E10000030").exists()
+    with freeze_today(datetime.date(2027, 4, 1)):
+        assert old not in LocalAuthority.objects.current()
+        assert old.has_ended
+    with freeze_today(datetime.date(2027, 3, 31)):
+        assert old in LocalAuthority.objects.current()
+
+
+def freeze_today(day):
+    """Make ``timezone.localdate()`` answer ``day``."""
+    from unittest import mock
+
+    return mock.patch("django.utils.timezone.localdate", return_value=day)

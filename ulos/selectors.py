@@ -1,0 +1,153 @@
+"""Reads that span several records: how well England's council areas are
+covered by user-led organisations."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ulos.models import LocalAuthority, Region, Stage, Ulo, UloStrategy
+
+NO_ULO = "none"
+CATEGORY_LABELS = {
+    NO_ULO: "No ULO",
+    Stage.EMERGING: "Emerging ULO",
+    Stage.ESTABLISHED: "Established ULO",
+    Stage.NETWORKED: "Established and networked ULO",
+}
+
+
+@dataclass
+class Area:
+    """One council's area and the published ULOs that serve it."""
+
+    council: LocalAuthority
+    ulo_count: int = 0
+    best_stage: str | None = None
+    meets_criteria: bool = False
+
+    @property
+    def has_ulo(self):
+        return self.ulo_count > 0
+
+    @property
+    def category(self):
+        """What the map colours the area by: its most developed ULO, or none."""
+        return self.best_stage or NO_ULO
+
+    @property
+    def category_label(self):
+        return CATEGORY_LABELS[self.category]
+
+    @property
+    def strategy(self):
+        """The council's strategy to develop a ULO, where it has none."""
+        return None if self.has_ulo else self.council.ulo_strategy
+
+    @property
+    def strategy_label(self):
+        return "" if self.has_ulo else self.council.get_ulo_strategy_display()
+
+    @property
+    def description(self):
+        """Everything the map shows about the area, in words."""
+        if not self.has_ulo:
+            return f"{self.council.name}: no ULO, {self.strategy_label.lower()}"
+        meets = "meets the criteria" if self.meets_criteria else "does not yet meet the criteria"
+        label = self.category_label
+        return f"{self.council.name}: {label[0].lower()}{label[1:]}, {meets}"
+
+
+@dataclass
+class Summary:
+    """Coverage of a set of areas: England, or one region."""
+
+    name: str
+    gss_code: str
+    areas: list[Area] = field(default_factory=list)
+
+    @property
+    def area_count(self):
+        return len(self.areas)
+
+    @property
+    def with_ulo(self):
+        return sum(area.has_ulo for area in self.areas)
+
+    @property
+    def meeting_criteria(self):
+        return sum(area.meets_criteria for area in self.areas)
+
+    @property
+    def without_ulo(self):
+        return self.area_count - self.with_ulo
+
+    def _strategies(self, strategy):
+        return sum(area.strategy == strategy for area in self.areas)
+
+    @property
+    def strategy_adopted(self):
+        return self._strategies(UloStrategy.ADOPTED)
+
+    @property
+    def strategy_in_development(self):
+        return self._strategies(UloStrategy.IN_DEVELOPMENT)
+
+    @property
+    def no_strategy(self):
+        return self._strategies(UloStrategy.NONE)
+
+    @property
+    def with_ulo_percent(self):
+        return round(100 * self.with_ulo / self.area_count) if self.area_count else 0
+
+    @property
+    def meeting_criteria_percent(self):
+        return round(100 * self.meeting_criteria / self.area_count) if self.area_count else 0
+
+
+@dataclass
+class Coverage:
+    areas: list[Area]
+    england: Summary
+    regions: list[Summary]
+
+
+def coverage() -> Coverage:
+    """Coverage of every current council area by published ULOs, in four
+    queries whatever the number of councils and ULOs."""
+    councils = list(LocalAuthority.objects.current().select_related("region"))
+    ulos = {
+        ulo["pk"]: ulo
+        for ulo in Ulo.objects.published()
+        .with_meets_criteria()
+        .values("pk", "stage", "meets_criteria")
+    }
+    served_by = defaultdict(list)
+    links = Ulo.local_authorities.through.objects.filter(ulo__is_published=True)
+    for ulo_id, council_id in links.values_list("ulo_id", "localauthority_id"):
+        served_by[council_id].append(ulos[ulo_id])
+
+    areas = []
+    for council in councils:
+        serving = served_by.get(council.pk, [])
+        best = max((ulo["stage"] for ulo in serving), key=Stage.rank, default=None)
+        areas.append(
+            Area(
+                council=council,
+                ulo_count=len(serving),
+                best_stage=best,
+                meets_criteria=any(ulo["meets_criteria"] for ulo in serving),
+            )
+        )
+
+    by_region = defaultdict(list)
+    for area in areas:
+        by_region[area.council.region_id].append(area)
+    regions = [
+        Summary(name=region.name, gss_code=region.gss_code, areas=by_region.get(region.pk, []))
+        for region in Region.objects.all()
+    ]
+    return Coverage(
+        areas=areas,
+        england=Summary(name="England", gss_code="E92000001", areas=areas),
+        regions=regions,
+    )
