@@ -222,6 +222,9 @@ LOGGING = {
 
 SITE_NAME = "Citizen Leaders"
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="help@citizenleaders.example.org")
+# The publisher's 360Giving identifier prefix, which begins every grant id in
+# the open data about awards (ulos.opendata).
+OPEN_DATA_360GIVING_PREFIX = env.str("OPEN_DATA_360GIVING_PREFIX", default="360G-citizenleaders")
 
 # Paths that only staff reach; the two-factor middleware guards them.
 STAFF_PATH_PREFIXES = ["/admin/", "/directory/", "/requests/", "/reports/"]

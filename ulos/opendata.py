@@ -56,7 +56,6 @@ from django.views.decorators.http import require_safe
 
 from ulos.models import Award, LocalAuthority, Service, Ulo
 
-DEFAULT_360GIVING_PREFIX = "360G-citizenleaders"
 OPEN_GOVERNMENT_LICENCE = (
     "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 )
@@ -99,7 +98,7 @@ def without_blanks(record):
 
 
 def grants_prefix():
-    return getattr(settings, "OPEN_DATA_360GIVING_PREFIX", DEFAULT_360GIVING_PREFIX)
+    return settings.OPEN_DATA_360GIVING_PREFIX
 
 
 # Open Referral UK
@@ -220,7 +219,7 @@ def build_grants(awards, request):
             "capacity building."
         ),
         "publisher": {
-            "name": getattr(settings, "SITE_NAME", "Citizen Leaders"),
+            "name": settings.SITE_NAME,
             "website": request.build_absolute_uri(reverse("home")),
         },
         "license": OPEN_GOVERNMENT_LICENCE,

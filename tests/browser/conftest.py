@@ -79,6 +79,15 @@ def fits_320_pixels(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def tab_to(page, target, *, limit=80):
+    """Move focus with the Tab key alone until ``target`` has it."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"Could not reach {target} with the Tab key")
+
+
 def sign_in_browser(context, user, site_url):
     """Give the browser a signed-in session for ``user``.
 

@@ -6,19 +6,11 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from citizenleaders.roles import Role
+from tests.browser.conftest import tab_to
 from tests.citizenleaders.factories import PASSWORD
 from tests.conftest import make_person, totp_code
 
 NEW_PASSWORD = "a-brand-new-password-31"
-
-
-def tab_to(page, target, *, limit=80):
-    """Move focus with the Tab key alone until ``target`` has it."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if target.evaluate("element => element === document.activeElement"):
-            return
-    raise AssertionError(f"Could not reach {target} with the Tab key")
 
 
 def emailed_link():

@@ -98,3 +98,30 @@ def test_demo_code_prints_a_code_the_demo_staff_accounts_accept(client, capsys, 
     response = client.post("/accounts/2fa/authenticate/", {"code": code})
     assert response.status_code == 302
     assert client.get("/me/").status_code == 200
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_adds_demo_ulos_strategies_and_funding_once():
+    from ulos.models import Award, FundingProgramme, Ulo
+    from ulos.selectors import coverage
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    published = Ulo.objects.published()
+    assert published.exists()
+    assert all(ulo.name.startswith("Demo ") for ulo in Ulo.objects.all())
+    result = coverage()
+    regions_with_a_ulo = [region.name for region in result.regions if region.with_ulo]
+    assert len(regions_with_a_ulo) >= 7  # most regions
+    assert result.england.without_ulo > 0
+    assert result.england.strategy_adopted > 0
+    assert result.england.strategy_in_development > 0
+    assert result.england.meeting_criteria > 0
+    budgets = dict(FundingProgramme.objects.values_list("name", "budget"))
+    assert budgets["ULO development fund: Wave 1"] == 750000
+    assert budgets["ULO development fund: Wave 2"] == 900000
+    assert Award.objects.filter(region__isnull=False).count() == 3  # capacity building
+    assert Award.objects.count() == 9  # running twice made nothing twice
+    for programme in FundingProgramme.objects.with_awarded():
+        assert programme.awarded <= programme.budget
