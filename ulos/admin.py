@@ -19,6 +19,7 @@ from django.utils.html import escape
 from citizenleaders import roles
 from citizenleaders.admin_site import CsvExportMixin, ScopedModelAdmin
 from ulos.models import (
+    RESERVED_SLUGS,
     Assessment,
     Award,
     Criterion,
@@ -29,9 +30,6 @@ from ulos.models import (
     Ulo,
 )
 from ulos.services import committee_assessments_update, programme_awarded, programme_check_budget
-
-# Other pages live at these addresses under /ulos/, so no ULO may take them.
-RESERVED_ULO_SLUGS = {"coverage", "funding", "open-data"}
 
 SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
@@ -271,7 +269,7 @@ class UloAdminForm(CouncilChoicesForm):
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
-        if slug.lower() in RESERVED_ULO_SLUGS:
+        if slug.lower() in RESERVED_SLUGS:
             raise ValidationError(
                 f"“{slug}” is the address of another page under /ulos/. "
                 f"Enter a different address, such as “{slug}-ulo”",
