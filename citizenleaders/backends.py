@@ -8,7 +8,28 @@ region); what they may touch is listed here, in one place.
 from citizenleaders import roles
 
 REGIONAL_COORDINATOR_PERMISSIONS = {
-    "leaders": {"view_application", "change_application", "view_leader", "change_leader"},
+    "leaders": {
+        # Reviewing applications in their region (status changes go through
+        # the review buttons, which need "change"); the history is read-only.
+        "view_application",
+        "change_application",
+        "view_applicationevent",
+        "view_leader",
+        "change_leader",
+        # Recording training; a record is added for a module added later.
+        "view_trainingrecord",
+        "add_trainingrecord",
+        "change_trainingrecord",
+        # Checking what leaders log and share.
+        "view_activity",
+        "change_activity",
+        "view_story",
+        "change_story",
+        # The curriculum and what leaders choose from are set nationally.
+        "view_module",
+        "view_interest",
+        "view_skill",
+    },
     "ulos": {
         "view_region",
         "view_localauthority",

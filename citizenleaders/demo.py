@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from citizenleaders.models import StaffRole, User
+from leaders.demo import seed_leaders
 from leaders.models import Application, Leader
 from ulos.demo import seed_ulos
 from ulos.models import LocalAuthority, Region
@@ -127,4 +128,5 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD, totp_secret: str = DEFAULT_TO
     application.save()
 
     seed_ulos(by=national)
+    seed_leaders(by=national)
     return ACCOUNTS

@@ -126,6 +126,9 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# Confirming the email in the browser that signed up logs the person in and
+# takes them on to where they were going (such as their application).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -225,6 +228,10 @@ SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="help@citizenleaders.example.or
 # The publisher's 360Giving identifier prefix, which begins every grant id in
 # the open data about awards (ulos.opendata).
 OPEN_DATA_360GIVING_PREFIX = env.str("OPEN_DATA_360GIVING_PREFIX", default="360G-citizenleaders")
+
+# Declined and withdrawn applications are erased this many days after they
+# were decided (``manage.py erase_old_applications``, run daily).
+APPLICATION_RETENTION_DAYS = env.int("APPLICATION_RETENTION_DAYS", default=365)
 
 # Paths that only staff reach; the two-factor middleware guards them.
 STAFF_PATH_PREFIXES = ["/admin/", "/directory/", "/requests/", "/reports/"]

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from citizenleaders import views
+from leaders.views import apply, me, stories
 from ulos.urls import authority_patterns
 
 about_patterns = [
@@ -33,6 +34,9 @@ urlpatterns = [
     ),
     path("data/", TemplateView.as_view(template_name="citizenleaders/data.html"), name="data"),
     path("me/", views.AccountHomeView.as_view(), name="me"),
+    path("apply/", include((apply.urlpatterns, "apply"))),
+    path("me/", include((me.urlpatterns, "leaders"))),
+    path("stories/", include((stories.urlpatterns, "stories"))),
     path("ulos/", include("ulos.urls")),
     path("authorities/", include((authority_patterns, "authorities"))),
     path("healthz", views.healthz, name="healthz"),

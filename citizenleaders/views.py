@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from citizenleaders import roles
+from leaders.selectors import leader_summary
 
 ABOUT_PAGES = [
     # (slug, title) in reading order; each has templates/citizenleaders/about/<slug>.html
@@ -49,14 +50,21 @@ class AboutPageView(TemplateView):
 
 
 class AccountHomeView(LoginRequiredMixin, TemplateView):
-    """The signed-in person's own page. Later pieces of work add the
-    application, training and bookings to it."""
+    """The signed-in person's own page: for a leader, their status and next
+    step, training, this year's figures, recent activities and stories; for
+    an applicant, their latest application; for anyone else who is not
+    staff, how to apply. Then the account's details and their data."""
 
     template_name = "citizenleaders/me.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        if roles.has_role(user, roles.Role.LEADER):
+            context["summary"] = leader_summary(user.leader)
+        else:
+            context["application"] = user.applications.order_by("-created_at", "-pk").first()
+            context["can_apply"] = not roles.is_staff_member(user)
         context["role_labels"] = [
             roles.ROLE_LABELS[role]
             for role in sorted(roles.roles_of(user), key=list(roles.Role).index)

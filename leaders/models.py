@@ -1,14 +1,110 @@
-"""The Citizen Leader journey. This issue lays down the two records that give a
-person the applicant and leader roles; the application questions, training,
-activities and stories are built on them in a later issue."""
+"""The Citizen Leader journey: an application, the leader's profile, training,
+the activity log and stories."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 
+from citizenleaders import roles
 from citizenleaders.models import TimeStampedModel
 
 
-class Application(TimeStampedModel):
+class Interest(models.Model):
+    """Something a leader would like to do, such as sharing their story."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Skill(models.Model):
+    """A skill a leader brings, such as public speaking. Coordinators can add more."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Travel(models.TextChoices):
+    NONE = "none", "I cannot travel"
+    LOCAL = "local", "Within my council area"
+    REGION = "region", "Within my region"
+    ANYWHERE = "anywhere", "Anywhere in England"
+
+
+DAYS = [
+    ("monday", "Monday"),
+    ("tuesday", "Tuesday"),
+    ("wednesday", "Wednesday"),
+    ("thursday", "Thursday"),
+    ("friday", "Friday"),
+    ("saturday", "Saturday"),
+    ("sunday", "Sunday"),
+]
+FORMATS = [
+    ("easy_read", "Easy Read"),
+    ("large_print", "Large print"),
+    ("bsl", "British Sign Language (BSL)"),
+    ("audio", "Audio"),
+]
+CONTACT_METHODS = [
+    ("email", "Email"),
+    ("phone", "Phone call"),
+    ("text", "Text message"),
+    ("post", "Post"),
+]
+
+
+class Participation(models.Model):
+    """What a person would like to do and when and how they can take part,
+    asked in the application and kept up to date in the leader's profile."""
+
+    interests = models.ManyToManyField(
+        Interest, blank=True, related_name="%(class)ss", verbose_name="would like to do"
+    )
+    skills = models.ManyToManyField(Skill, blank=True, related_name="%(class)ss")
+    other_skills = models.TextField("other skills", blank=True)
+    days = models.JSONField("days available", default=list, blank=True)
+    available_daytime = models.BooleanField("daytime", default=False)
+    available_evenings = models.BooleanField("evenings", default=False)
+    available_online = models.BooleanField("online", default=False)
+    available_in_person = models.BooleanField("in person", default=False)
+    travel = models.CharField(
+        "how far they can travel", max_length=20, choices=Travel.choices, blank=True
+    )
+    # Private: never shown to council staff or in the directory.
+    access_needs = models.TextField("access needs", blank=True)
+    formats = models.JSONField("formats", default=list, blank=True)
+    contact_methods = models.JSONField("how to contact them", default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def day_labels(self):
+        return [label for value, label in DAYS if value in self.days]
+
+    def format_labels(self):
+        return [label for value, label in FORMATS if value in self.formats]
+
+    def contact_method_labels(self):
+        return [label for value, label in CONTACT_METHODS if value in self.contact_methods]
+
+
+class Application(Participation, TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
@@ -27,6 +123,20 @@ class Application(TimeStampedModel):
         verbose_name="applicant",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+
+    # About you
+    full_name = models.CharField("full name", max_length=200, blank=True)
+    preferred_name = models.CharField("name to use", max_length=100, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    # Connection to adult social care: at least one
+    is_disabled_person = models.BooleanField("disabled person", default=False)
+    is_older_person = models.BooleanField("older person", default=False)
+    is_carer = models.BooleanField("carer", default=False)
+    is_family_or_friend = models.BooleanField(
+        "family member or friend of someone who uses adult social care", default=False
+    )
+    support_experience = models.TextField("experience of self-directed support", blank=True)
+    # Where you live
     local_authority = models.ForeignKey(
         "ulos.LocalAuthority",
         on_delete=models.PROTECT,
@@ -35,19 +145,33 @@ class Application(TimeStampedModel):
         related_name="applications",
         verbose_name="council area",
     )
+    # Consent
+    consented_at = models.DateTimeField("agreed to how data is used", null=True, blank=True)
+
     submitted_at = models.DateTimeField("submitted", null=True, blank=True)
+    interview_at = models.DateTimeField("interview", null=True, blank=True)
+    decline_reason = models.TextField(
+        "reason for declining", blank=True, help_text="Sent to the applicant: write it kindly."
+    )
+    notes = models.TextField("internal notes", blank=True, help_text="Only coordinators see these.")
+    decided_at = models.DateTimeField("decided", null=True, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-created_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user"],
-                condition=models.Q(status__in=["draft", "submitted", "under_review", "interview"]),
+                condition=Q(status__in=["draft", "submitted", "under_review", "interview"]),
                 name="one_open_application_per_user",
+                violation_error_message="This person already has an open application.",
             ),
             models.CheckConstraint(
-                condition=models.Q(status="draft") | models.Q(submitted_at__isnull=False),
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
                 name="application_submitted_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="interview") | Q(interview_at__isnull=False),
+                name="application_interview_has_date",
             ),
         ]
 
@@ -58,8 +182,49 @@ class Application(TimeStampedModel):
     def reference(self):
         return f"CL-{self.pk:06d}" if self.pk else "CL-(not saved)"
 
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
 
-class Leader(TimeStampedModel):
+    @property
+    def connection_labels(self):
+        return [
+            self._meta.get_field(name).verbose_name
+            for name in ("is_disabled_person", "is_older_person", "is_carer", "is_family_or_friend")
+            if getattr(self, name)
+        ]
+
+
+class ApplicationEvent(models.Model):
+    """A change to an application: who made it, when, and what it became."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(max_length=20, choices=Application.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="changed by",
+    )
+    at = models.DateTimeField("when", default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.application}: {self.get_status_display()} ({self.at:%d %b %Y %H:%M})"
+
+
+class LeaderQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The leaders a coordinator may see in the back office: by region."""
+        return roles.filter_by_region(self, user, "local_authority__region")
+
+
+class Leader(Participation, TimeStampedModel):
     class Status(models.TextChoices):
         IN_TRAINING = "in_training", "In training"
         ACTIVE = "active", "Active"
@@ -72,6 +237,14 @@ class Leader(TimeStampedModel):
         related_name="leader",
         verbose_name="person",
     )
+    application = models.OneToOneField(
+        Application,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leader",
+        verbose_name="from application",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_TRAINING)
     local_authority = models.ForeignKey(
         "ulos.LocalAuthority",
@@ -79,9 +252,194 @@ class Leader(TimeStampedModel):
         related_name="leaders",
         verbose_name="council area",
     )
+    preferred_name = models.CharField("name to use", max_length=100, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    bio = models.TextField("short bio", blank=True)
+    in_directory = models.BooleanField("appears in the directory for council staff", default=False)
+    directory_shows_email = models.BooleanField("directory shows their email", default=False)
+    accepted_at = models.DateTimeField("accepted", null=True, blank=True)
+    activated_at = models.DateTimeField("became active", null=True, blank=True)
+    status_changed_at = models.DateTimeField("status last changed", null=True, blank=True)
+
+    objects = LeaderQuerySet.as_manager()
 
     class Meta:
         ordering = ["user__full_name", "user__email"]
 
     def __str__(self):
         return self.user.get_full_name()
+
+    @property
+    def display_name(self):
+        return self.preferred_name or self.user.full_name
+
+
+class Module(models.Model):
+    """A part of the training curriculum."""
+
+    title = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    is_required = models.BooleanField("required", default=True)
+    position = models.PositiveSmallIntegerField("order", default=0)
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name = "training module"
+
+    def __str__(self):
+        return self.title
+
+
+class TrainingRecord(TimeStampedModel):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        BOOKED = "booked", "Booked"
+        COMPLETED = "completed", "Completed"
+
+    leader = models.ForeignKey(Leader, on_delete=models.CASCADE, related_name="training")
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="records")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    session_date = models.DateField("session date", null=True, blank=True)
+    completed_on = models.DateField("completed on", null=True, blank=True)
+    trainer = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["module__position", "module__title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["leader", "module"],
+                name="one_training_record_per_module",
+                violation_error_message="This leader already has a record for this module.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(completed_on__isnull=False),
+                name="completed_training_has_date",
+                violation_error_message="Enter the date the module was completed.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.leader}: {self.module} ({self.get_status_display().lower()})"
+
+
+class Activity(TimeStampedModel):
+    class Kind(models.TextChoices):
+        STORY = "story", "Shared my story"
+        STAFF_TRAINING = "staff_training", "Delivered training to council staff"
+        CITIZEN_TRAINING = "citizen_training", "Delivered training to citizens"
+        PEER_SUPPORT = "peer_support", "Gave peer support"
+        LOCAL_MEETING = "local_meeting", "Attended a local meeting"
+        REGIONAL_MEETING = "regional_meeting", "Attended a regional meeting"
+        EVENT_PLANNING = "event_planning", "Helped plan an event"
+        EVENT_SPEAKING = "event_speaking", "Spoke at an event"
+        OTHER = "other", "Other"
+
+    MEETINGS = [Kind.LOCAL_MEETING, Kind.REGIONAL_MEETING]
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be checked"
+        VERIFIED = "verified", "Verified"
+        QUERIED = "queried", "Queried"
+
+    leader = models.ForeignKey(Leader, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField("what they did", max_length=30, choices=Kind.choices)
+    date = models.DateField()
+    hours = models.DecimalField(max_digits=4, decimal_places=2)
+    local_authority = models.ForeignKey(
+        "ulos.LocalAuthority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name="council involved",
+    )
+    organisation = models.CharField("other organisation", max_length=200, blank=True)
+    people_reached = models.PositiveIntegerField("people reached", null=True, blank=True)
+    description = models.TextField(blank=True)
+    challenge = models.TextField("challenge raised", blank=True)
+    council_response = models.TextField("the council's response", blank=True)
+    change = models.TextField("what changed", blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="checked by",
+    )
+    checked_at = models.DateTimeField("checked", null=True, blank=True)
+    query = models.TextField("question for the leader", blank=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name_plural = "activities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24),
+                name="activity_hours_between_0_and_24",
+                violation_error_message="Hours must be more than 0 and at most 24.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.date:%d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse("leaders:activity_edit", kwargs={"pk": self.pk})
+
+    @property
+    def is_editable(self):
+        return self.status != self.Status.VERIFIED
+
+
+class Story(TimeStampedModel):
+    class NameShown(models.TextChoices):
+        FULL = "full", "My full name"
+        FIRST = "first", "My first name only"
+        ANONYMOUS = "anonymous", "No name (anonymous)"
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    leader = models.ForeignKey(Leader, on_delete=models.CASCADE, related_name="stories")
+    title = models.CharField(max_length=200)
+    body = models.TextField("story")
+    name_shown = models.CharField(
+        "how your name is shown", max_length=20, choices=NameShown.choices
+    )
+    on_website = models.BooleanField("may appear on the public website", default=False)
+    in_training = models.BooleanField("may be used in training materials", default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="approved by",
+    )
+    approved_at = models.DateTimeField("approved", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-approved_at", "-created_at"]
+        verbose_name_plural = "stories"
+
+    def __str__(self):
+        return self.title
+
+    ANONYMOUS_AUTHOR = "A Citizen Leader"
+
+    @property
+    def author_name(self):
+        """The name shown with the story, as its author chose. Falls back to
+        the anonymous name, never to the email address."""
+        full_name = self.leader.user.full_name.strip()
+        if self.name_shown == self.NameShown.ANONYMOUS or not full_name:
+            return self.ANONYMOUS_AUTHOR
+        if self.name_shown == self.NameShown.FIRST:
+            return full_name.split()[0]
+        return full_name

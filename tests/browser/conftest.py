@@ -32,15 +32,19 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(autouse=True)
 def places(transactional_db):
-    """The regions, councils, services and criteria the migrations load.
+    """The reference data the migrations load (places, ULO services and
+    criteria, leaders' choices and the curriculum).
     Live-server tests empty the database after each test, so each journey
     loads them again."""
+    from leaders.models import Interest, Module, Skill
+    from leaders.reference_data import load_choices_and_curriculum
     from ulos.models import Criterion, LocalAuthority, Region, Service
     from ulos.places import load_places
     from ulos.reference_data import load_services_and_criteria
 
     load_places(Region, LocalAuthority)
     load_services_and_criteria(Service, Criterion)
+    load_choices_and_curriculum(Interest, Skill, Module)
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from citizenleaders.roles import Role
 from citizenleaders.views import ABOUT_PAGES
+from leaders.application_sections import SECTIONS_BY_SLUG as SECTION_SLUGS
 from tests.browser.conftest import axe_violations, fits_320_pixels, sign_in_browser
 from tests.conftest import make_person
 
@@ -32,6 +33,9 @@ PUBLIC_PAGES = [
     reverse("authorities:list"),
     reverse("authorities:detail", args=["E08000035"]),
     reverse("authorities:detail", args=["E08000032"]),
+    # Applying and stories
+    reverse("apply:start"),
+    reverse("stories:list"),
 ]
 ANONYMOUS_ACCOUNT_PAGES = [
     "/accounts/login/",
@@ -50,6 +54,13 @@ SIGNED_IN_ACCOUNT_PAGES = [
     "/accounts/2fa/",
     "/accounts/reauthenticate/",
     "/accounts/logout/",
+    "/me/data/",
+    "/me/close/",
+]
+# Filling in an application, for someone who has not sent one.
+APPLICATION_PAGES = [
+    "/apply/your-application/",
+    *[f"/apply/{slug}/" for slug in SECTION_SLUGS],
 ]
 
 
@@ -103,6 +114,8 @@ def navigation_reachable(page, javascript):
 def pages_for(role):
     if role == Role.ANONYMOUS:
         return PUBLIC_PAGES + ANONYMOUS_ACCOUNT_PAGES
+    if role == Role.MEMBER:
+        return PUBLIC_PAGES + SIGNED_IN_ACCOUNT_PAGES + APPLICATION_PAGES
     return PUBLIC_PAGES + SIGNED_IN_ACCOUNT_PAGES
 
 

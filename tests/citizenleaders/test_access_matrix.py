@@ -6,11 +6,20 @@ up (what happens without it is tested in ``test_two_factor.py``).
 """
 
 import pytest
+from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from citizenleaders.roles import Role
+from leaders.models import Interest, Module, Skill, TrainingRecord
 from tests.conftest import make_person
-from tests.leaders.factories import ApplicationFactory, LeaderFactory, council
+from tests.leaders.factories import (
+    ActivityFactory,
+    ApplicationFactory,
+    LeaderFactory,
+    StoryFactory,
+    council,
+)
 from tests.ulos.factories import AwardFactory, UloFactory
 from ulos.models import Assessment, Criterion, Service
 
@@ -64,6 +73,65 @@ EXPECTED = {
     "data": everyone(OK),
     "healthz": everyone(OK),
     "me": signed_in_only(),
+    # Applying
+    "apply:start": everyone(OK),
+    # Filling in an application: anyone signed in who has not sent one. Those
+    # who have (or who are leaders) are shown where they stand at /apply/.
+    **{
+        f"apply:{name}": {
+            ANON: LOGIN,
+            **dict.fromkeys([MEMBER, STAFF, REGIONAL, NATIONAL], OK),
+            APPLICANT: ("redirect", "/apply/"),
+            LEADER: ("redirect", "/apply/"),
+        }
+        for name in ["tasks", "section"]
+    },
+    # Checking answers needs every section done first.
+    "apply:check": {
+        ANON: LOGIN,
+        **dict.fromkeys([MEMBER, STAFF, REGIONAL, NATIONAL], ("redirect", "/apply/your-")),
+        APPLICANT: ("redirect", "/apply/"),
+        LEADER: ("redirect", "/apply/"),
+    },
+    "apply:submit": signed_in_only(405),  # sending is a POST
+    # The confirmation and withdrawing are for a sent application.
+    **{
+        f"apply:{name}": {
+            ANON: LOGIN,
+            **dict.fromkeys(SIGNED_IN, ("redirect", "/apply/")),
+            APPLICANT: OK,
+        }
+        for name in ["confirmation", "withdraw"]
+    },
+    # A leader's own pages: other signed-in people are not leaders (403).
+    **{
+        f"leaders:{name}": {ANON: LOGIN, **dict.fromkeys(SIGNED_IN, FORBIDDEN), LEADER: OK}
+        for name in [
+            "profile",
+            "training",
+            "activities",
+            "activity_add",
+            "activity_edit",
+            "stories",
+            "story_add",
+            "story_detail",
+            "story_withdraw",
+        ]
+    },
+    # Deleting a checked entry and editing a withdrawn story send the leader back.
+    "leaders:activity_delete": {
+        ANON: LOGIN,
+        **dict.fromkeys(SIGNED_IN, FORBIDDEN),
+        LEADER: OK,
+    },
+    "leaders:story_edit": {ANON: LOGIN, **dict.fromkeys(SIGNED_IN, FORBIDDEN), LEADER: OK},
+    # Everyone's own data, and closing their account.
+    "leaders:data": signed_in_only(),
+    "leaders:data_download": signed_in_only(),
+    "leaders:close": signed_in_only(),
+    # Stories published with their authors' consent
+    "stories:list": everyone(OK),
+    "stories:detail": everyone(OK),
     # User-led organisations, coverage, councils and funding: public
     "ulos:list": everyone(OK),
     "ulos:detail": everyone(OK),
@@ -183,6 +251,11 @@ EXPECTED = {
 # The back office's model pages: what each coordinator may do with each model.
 # Everyone else gets LOGIN (anonymous) or FORBIDDEN (signed in).
 ALL_ACTIONS = {"changelist", "add", "change", "history", "delete"}
+SEE_AND_CHANGE = {"changelist", "change", "history"}  # read-only where the model says so
+# A record's own pages for changes made through a service (GET confirms, POST acts).
+APPLICATION_STEPS = {"review", "invite", "accept", "decline"}
+LEADER_STEPS = {"pause", "leave", "reactivate"}
+CHECKING_STEPS = {"verify", "query", "approve"}  # activities and stories
 ADMIN_MODELS = {
     "citizenleaders.user": {NATIONAL: ALL_ACTIONS, REGIONAL: set()},
     "citizenleaders.staffrole": {NATIONAL: ALL_ACTIONS, REGIONAL: set()},
@@ -197,8 +270,30 @@ ADMIN_MODELS = {
     "ulos.service": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
     "ulos.fundingprogramme": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
     "ulos.award": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
-    "leaders.application": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
-    "leaders.leader": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
+    # People apply at /apply/ and become leaders when accepted, so neither is
+    # added in the back office; the review and status buttons are their own pages.
+    "leaders.application": {
+        NATIONAL: SEE_AND_CHANGE | {"delete"} | APPLICATION_STEPS,
+        REGIONAL: SEE_AND_CHANGE | APPLICATION_STEPS,
+    },
+    "leaders.leader": {
+        NATIONAL: SEE_AND_CHANGE | {"delete"} | LEADER_STEPS,
+        REGIONAL: SEE_AND_CHANGE | LEADER_STEPS,
+    },
+    "leaders.trainingrecord": {NATIONAL: ALL_ACTIONS, REGIONAL: SEE_AND_CHANGE | {"add"}},
+    # Leaders log their own activities and stories; coordinators check them.
+    "leaders.activity": {
+        NATIONAL: SEE_AND_CHANGE | {"delete", "verify", "query"},
+        REGIONAL: SEE_AND_CHANGE | {"verify", "query"},
+    },
+    "leaders.story": {
+        NATIONAL: SEE_AND_CHANGE | {"delete", "approve"},
+        REGIONAL: SEE_AND_CHANGE | {"approve"},
+    },
+    # The curriculum and the choices are set nationally.
+    "leaders.module": {NATIONAL: ALL_ACTIONS, REGIONAL: SEE_AND_CHANGE},
+    "leaders.interest": {NATIONAL: ALL_ACTIONS, REGIONAL: SEE_AND_CHANGE},
+    "leaders.skill": {NATIONAL: ALL_ACTIONS, REGIONAL: SEE_AND_CHANGE},
 }
 
 
@@ -247,6 +342,10 @@ def sample_objects():
     leeds = council("E08000035")
     application = ApplicationFactory(local_authority=leeds)
     leader = LeaderFactory(local_authority=leeds)
+    record = TrainingRecord.objects.create(leader=leader, module=Module.objects.first())
+    activity = ActivityFactory(leader=leader)
+    story = StoryFactory(leader=leader)
+    public_story = StoryFactory(leader=leader, status="approved", approved_at=timezone.now())
     someone_elses_role = make_person(STAFF).staff_role
     award = AwardFactory(
         ulo=UloFactory(slug="access-matrix-ulo", councils=[leeds]),
@@ -259,6 +358,13 @@ def sample_objects():
         "citizenleaders.staffrole": someone_elses_role.pk,
         "leaders.application": application.pk,
         "leaders.leader": leader.pk,
+        "leaders.trainingrecord": record.pk,
+        "leaders.activity": activity.pk,
+        "leaders.story": story.pk,
+        "public.story": public_story.pk,
+        "leaders.module": record.module_id,
+        "leaders.interest": Interest.objects.first().pk,
+        "leaders.skill": Skill.objects.first().pk,
         "ulos.localauthority": leeds.pk,
         "ulos.region": leeds.region_id,
         "ulos.ulo": award.ulo_id,
@@ -282,9 +388,20 @@ def concrete_url(name, route, model_objects, person):
         "ulos:detail": {"slug": "access-matrix-ulo"},
         "ulos:programme": {"slug": "access-matrix-fund"},
         "authorities:detail": {"gss_code": "E08000035"},
+        "stories:detail": {"pk": model_objects["public.story"]},
+        "apply:section": {"section": "about-you"},
+        **{
+            f"leaders:{name}": {"pk": model_objects.get("own.activity", 1)}
+            for name in ["activity_edit", "activity_delete"]
+        },
+        **{
+            f"leaders:{name}": {"pk": model_objects.get("own.story", 1)}
+            for name in ["story_detail", "story_edit", "story_withdraw"]
+        },
     }
     model_url = admin_model_url(name)
-    if model_url and model_url[1] in {"change", "history", "delete"}:
+    object_pages = {"change", "history", "delete", *APPLICATION_STEPS, *LEADER_STEPS}
+    if model_url and model_url[1] in object_pages | CHECKING_STEPS:
         model = model_url[0]
         object_id = model_objects.get(model, person.pk if person else 1)
         return reverse(name, kwargs={"object_id": object_id})
@@ -315,6 +432,9 @@ def test_each_role_gets_the_expected_answer_everywhere(client, role, sample_obje
             sample_objects.setdefault(model, person.pk)
         authenticator = person.authenticator_set.first()
         sample_objects.setdefault("mfa.authenticator", authenticator.pk if authenticator else 1)
+        if role == LEADER:  # a leader's own records
+            sample_objects["own.activity"] = ActivityFactory(leader=person.leader).pk
+            sample_objects["own.story"] = StoryFactory(leader=person.leader).pk
 
     wrong = []
     for name, route, _ in url_patterns():
@@ -338,3 +458,33 @@ def test_each_role_gets_the_expected_answer_everywhere(client, role, sample_obje
             wrong.append(f"{name} {url}: expected {expected}, got {got}")
 
     assert wrong == [], "\n".join(wrong)
+
+
+# (address, whose record, method): every way a leader could reach a record.
+OTHERS_RECORDS = [
+    ("leaders:activity_edit", "activity", "get"),
+    ("leaders:activity_edit", "activity", "post"),
+    ("leaders:activity_delete", "activity", "get"),
+    ("leaders:activity_delete", "activity", "post"),
+    ("leaders:story_detail", "story", "get"),
+    ("leaders:story_edit", "story", "get"),
+    ("leaders:story_edit", "story", "post"),
+    ("leaders:story_withdraw", "story", "get"),
+    ("leaders:story_withdraw", "story", "post"),
+]
+
+
+@pytest.mark.parametrize(("name", "record", "method"), OTHERS_RECORDS)
+def test_a_leader_cannot_reach_another_leaders_records(client, name, record, method):
+    from django.urls import reverse
+
+    others = {"activity": ActivityFactory(), "story": StoryFactory()}
+    record = others[record]
+    before = model_to_dict(record)
+    client.force_login(make_person(LEADER))
+
+    response = getattr(client, method)(reverse(name, kwargs={"pk": record.pk}))
+
+    assert response.status_code == 404
+    record.refresh_from_db()
+    assert model_to_dict(record) == before

@@ -47,9 +47,14 @@ def test_seed_demo_is_idempotent():
     call_command("seed_demo")
     call_command("seed_demo")
 
-    assert User.objects.count() == len(EXPECTED_ROLES)
-    assert Application.objects.count() == 2
-    assert Leader.objects.count() == 1
+    from leaders.demo import DEMO_LEADERS
+
+    others = len(DEMO_LEADERS) - 1  # demo leaders without a login, besides leader@
+    assert User.objects.count() == len(EXPECTED_ROLES) + others
+    assert Application.objects.count() == 2 + others
+    assert Leader.objects.count() == 1 + others
+    logins = [user.email for user in User.objects.all() if user.has_usable_password()]
+    assert sorted(logins) == sorted(EXPECTED_ROLES)
 
 
 @override_settings(DEBUG=True)
@@ -125,3 +130,26 @@ def test_seed_demo_adds_demo_ulos_strategies_and_funding_once():
     assert Award.objects.count() == 9  # running twice made nothing twice
     for programme in FundingProgramme.objects.with_awarded():
         assert programme.awarded <= programme.budget
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_adds_leaders_in_several_regions_with_training_and_activities():
+    from leaders.models import Activity, Story, TrainingRecord
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    leaders = Leader.objects.select_related("local_authority__region")
+    assert len({leader.local_authority.region.name for leader in leaders}) >= 5
+    assert {leader.status for leader in leaders} >= {"active", "in_training", "paused"}
+    lena = Leader.objects.get(user__email="leader@example.org")
+    assert not lena.training.exclude(status=TrainingRecord.Status.COMPLETED).filter(
+        module__is_required=True
+    )
+    assert lena.activities.filter(status=Activity.Status.VERIFIED).exists()
+    assert Story.objects.filter(status=Story.Status.APPROVED, on_website=True).exists()
+    in_training = Leader.objects.filter(status="in_training").first()
+    assert in_training.training.filter(status="completed").count() < in_training.training.count()
+    answers = Application.objects.get(user__email="applicant@example.org")
+    assert answers.full_name and answers.local_authority and answers.connection_labels
+    assert Activity.objects.count() == 7 * 5  # running twice made nothing twice

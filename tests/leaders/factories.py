@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from leaders.models import Application, Leader
+from leaders.models import Activity, Application, Leader, Story
 from tests.citizenleaders.factories import UserFactory
 from ulos.models import LocalAuthority
 
@@ -28,3 +28,44 @@ class LeaderFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     status = Leader.Status.ACTIVE
     local_authority = factory.LazyFunction(council)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    leader = factory.SubFactory(LeaderFactory)
+    kind = Activity.Kind.LOCAL_MEETING
+    date = factory.LazyFunction(timezone.localdate)
+    hours = 2
+    description = "Went to the Leeds personal budgets group."
+
+
+class StoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Story
+
+    leader = factory.SubFactory(LeaderFactory)
+    title = "How a direct payment changed my week"
+    body = "I choose who supports me and when."
+    name_shown = Story.NameShown.FIRST
+    on_website = True
+
+
+def first_module():
+    """The first module of the curriculum the data migration loads."""
+    from leaders.models import Module
+
+    return Module.objects.first()
+
+
+class TrainingRecordFactory(factory.django.DjangoModelFactory):
+    """A completed training module."""
+
+    class Meta:
+        model = "leaders.TrainingRecord"
+
+    leader = factory.SubFactory(LeaderFactory)
+    module = factory.LazyFunction(first_module)
+    status = "completed"
+    completed_on = factory.LazyFunction(timezone.localdate)
