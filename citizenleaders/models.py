@@ -22,6 +22,22 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class ChoiceItem(models.Model):
+    """One of a list of options that coordinators can add to and reorder,
+    such as a service a ULO offers or a skill a leader brings."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 

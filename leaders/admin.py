@@ -29,7 +29,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from citizenleaders import roles
 from citizenleaders.admin_site import CsvExportMixin, ScopedModelAdmin
 from leaders.models import (
     CONTACT_METHODS,
@@ -103,10 +102,6 @@ class TrainingFilter(admin.SimpleListFilter):
         if self.value() == "incomplete":
             return queryset.exclude(done)
         return queryset
-
-
-def council_choices(request):
-    return roles.filter_by_region(LocalAuthority.objects.all(), request.user, "region")
 
 
 # Changes made through a service, with a confirmation page ----------------------------
@@ -726,7 +721,7 @@ class LeaderAdmin(ConfirmationMixin, CsvExportMixin, ScopedModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "local_authority":
-            kwargs["queryset"] = council_choices(request)
+            kwargs["queryset"] = LocalAuthority.objects.in_scope_of(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -8,35 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from citizenleaders import roles
-from citizenleaders.models import TimeStampedModel
+from citizenleaders.models import ChoiceItem, TimeStampedModel
 
 
-class Interest(models.Model):
+class Interest(ChoiceItem):
     """Something a leader would like to do, such as sharing their story."""
 
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    position = models.PositiveSmallIntegerField(default=0)
 
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
-
-
-class Skill(models.Model):
+class Skill(ChoiceItem):
     """A skill a leader brings, such as public speaking. Coordinators can add more."""
-
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
 
 
 class Travel(models.TextChoices):

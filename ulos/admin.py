@@ -129,7 +129,7 @@ class CouncilChoicesMixin:
     council_fields: tuple[str, ...] = ()
 
     def councils_in_scope(self, request):
-        return roles.filter_by_region(LocalAuthority.objects.all(), request.user, "region")
+        return LocalAuthority.objects.in_scope_of(request.user)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name in self.council_fields:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from citizenleaders import roles
-from citizenleaders.models import TimeStampedModel
+from citizenleaders.models import ChoiceItem, TimeStampedModel
 
 
 class Region(models.Model):
@@ -41,6 +41,10 @@ class UloStrategy(models.TextChoices):
 
 
 class LocalAuthorityQuerySet(models.QuerySet):
+    def in_scope_of(self, user):
+        """The councils whose records a coordinator may change: their region's."""
+        return roles.filter_by_region(self, user, "region")
+
     def current(self):
         """Councils that have not been ended by a reorganisation."""
         today = timezone.localdate()
@@ -124,18 +128,8 @@ class LocalAuthority(TimeStampedModel):
         return self.ended_on is not None and self.ended_on <= timezone.localdate()
 
 
-class Service(models.Model):
+class Service(ChoiceItem):
     """A kind of support a ULO offers. Coordinators can add more."""
-
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
 
 
 class Stage(models.TextChoices):

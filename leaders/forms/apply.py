@@ -6,7 +6,6 @@ Each form owns the rules for its page and gives the answers to store with
 whose answers are rejected saves nothing.
 """
 
-import re
 from itertools import groupby
 from operator import attrgetter
 
@@ -15,19 +14,20 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 
 from leaders.application_sections import CONNECTION_FIELDS
+from leaders.forms.fields import (
+    TIMES,
+    WAYS,
+    checkboxes,
+    clean_phone_number,
+    participation_flags,
+    participation_initial,
+    too_long,
+)
 from leaders.models import CONTACT_METHODS, DAYS, FORMATS, Application, Interest, Skill, Travel
 from ulos.models import LocalAuthority
 
 TEXT_LIMIT = 2000
 CHOOSE_FROM_THE_LIST = "Select from the list"
-
-
-def too_long(what: str, limit: int) -> str:
-    return f"{what} must be {limit:,} characters or fewer"
-
-
-def checkboxes(**kwargs) -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, **kwargs)
 
 
 def long_text(*, label: str, what: str, help_text: str = "", required_message: str = ""):
@@ -53,8 +53,6 @@ class SectionForm(forms.ModelForm):
 
 
 class AboutYouForm(SectionForm):
-    PHONE_FORMAT = "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
-
     class Meta:
         model = Application
         fields = ["full_name", "preferred_name", "phone"]
@@ -93,13 +91,7 @@ class AboutYouForm(SectionForm):
             self.initial["full_name"] = self.instance.user.full_name
 
     def clean_phone(self):
-        phone = self.cleaned_data["phone"]
-        if not phone:
-            return phone
-        digits = re.sub(r"\D", "", phone)
-        if not re.fullmatch(r"[0-9 +()\-]+", phone) or not 10 <= len(digits) <= 15:
-            raise forms.ValidationError(self.PHONE_FORMAT, code="phone_format")
-        return phone
+        return clean_phone_number(self.cleaned_data["phone"])
 
 
 CONNECTION_LABELS = {
@@ -228,10 +220,6 @@ class WhatYouWouldLikeToDoForm(SectionForm):
         fields = ["interests", "skills", "other_skills"]
 
 
-TIMES = [("daytime", "Daytime"), ("evenings", "Evenings")]
-WAYS = [("online", "Online, for example a video call"), ("in_person", "In person")]
-
-
 class WhenAndHowForm(SectionForm):
     days = checkboxes(
         label="Which days could you take part?",
@@ -278,39 +266,15 @@ class WhenAndHowForm(SectionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        application = self.instance
-        self.initial.setdefault(
-            "times",
-            [
-                value
-                for value, flag in (
-                    ("daytime", application.available_daytime),
-                    ("evenings", application.available_evenings),
-                )
-                if flag
-            ],
-        )
-        self.initial.setdefault(
-            "ways",
-            [
-                value
-                for value, flag in (
-                    ("online", application.available_online),
-                    ("in_person", application.available_in_person),
-                )
-                if flag
-            ],
-        )
+        for field, chosen in participation_initial(self.instance).items():
+            self.initial.setdefault(field, chosen)
 
     def answers(self):
         data = self.cleaned_data
         return {
             # In the week's order, whatever order the browser sent them in.
             "days": [value for value, _ in DAYS if value in data["days"]],
-            "available_daytime": "daytime" in data["times"],
-            "available_evenings": "evenings" in data["times"],
-            "available_online": "online" in data["ways"],
-            "available_in_person": "in_person" in data["ways"],
+            **participation_flags(data),
             "travel": data["travel"],
         }
 

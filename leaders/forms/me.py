@@ -9,7 +9,6 @@ fields with the shared GOV.UK includes in ``templates/includes/fields/`` (and
 pages.
 """
 
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -18,6 +17,16 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from leaders.forms.fields import (
+    PARTICIPATION_FLAGS,
+    TIMES,
+    WAYS,
+    checkboxes,
+    clean_phone_number,
+    participation_flags,
+    participation_initial,
+    too_long,
+)
 from leaders.models import CONTACT_METHODS, DAYS, FORMATS, Activity, Interest, Skill, Story, Travel
 from ulos.models import LocalAuthority
 
@@ -71,10 +80,6 @@ class GovukDateField(forms.MultiValueField):
         return data_list
 
 
-def too_long(what: str, limit: int) -> str:
-    return f"{what} must be {limit:,} characters or fewer"
-
-
 def text_field(
     *, label, limit, what, required_message="", help_text="", textarea=False, attrs=None
 ) -> forms.CharField:
@@ -93,16 +98,8 @@ def text_field(
     )
 
 
-def checkboxes(**kwargs) -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, **kwargs)
-
-
 # --- Profile -------------------------------------------------------------
 
-PHONE_MESSAGE = "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
-
-TIMES = [("daytime", "Daytime"), ("evenings", "Evenings")]
-WAYS = [("online", "Online"), ("in_person", "In person")]
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
@@ -232,10 +229,6 @@ class ProfileForm(forms.Form):
         ),
     )
 
-    PARTICIPATION_FLAGS = {
-        "times": {"daytime": "available_daytime", "evenings": "available_evenings"},
-        "ways": {"online": "available_online", "in_person": "available_in_person"},
-    }
     COPIED = [
         "preferred_name",
         "phone",
@@ -255,18 +248,11 @@ class ProfileForm(forms.Form):
         initial["interests"] = [interest.pk for interest in leader.interests.all()]
         initial["skills"] = [skill.pk for skill in leader.skills.all()]
         initial["in_directory"] = "yes" if leader.in_directory else "no"
-        for field, flags in cls.PARTICIPATION_FLAGS.items():
-            initial[field] = [choice for choice, flag in flags.items() if getattr(leader, flag)]
+        initial.update(participation_initial(leader))
         return initial
 
     def clean_phone(self):
-        phone = self.cleaned_data["phone"]
-        if not phone:
-            return phone
-        digits = re.sub(r"\D", "", phone)
-        if not re.fullmatch(r"[0-9 +()\-]+", phone) or not 10 <= len(digits) <= 15:
-            raise forms.ValidationError(PHONE_MESSAGE, code="phone_format")
-        return phone
+        return clean_phone_number(self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()
@@ -283,10 +269,9 @@ class ProfileForm(forms.Form):
     def profile_fields(self) -> dict:
         """The answers as the ``Leader`` fields that hold them."""
         data = dict(self.cleaned_data)
-        for field, flags in self.PARTICIPATION_FLAGS.items():
-            chosen = set(data.pop(field))
-            for choice, flag in flags.items():
-                data[flag] = choice in chosen
+        data.update(participation_flags(data))
+        for field in PARTICIPATION_FLAGS:
+            del data[field]
         data["in_directory"] = data["in_directory"] == "yes"
         return data
 
