@@ -19,8 +19,18 @@ from django.template.loader import render_to_string
 logger = logging.getLogger(__name__)
 
 
+def absolute_url(path: str) -> str:
+    """A full address for a path on this site, for a link in an email."""
+    return f"{settings.SITE_URL}{path}"
+
+
 def render_email(name: str, context: dict) -> tuple[str, str]:
-    context = {"site_name": settings.SITE_NAME, "support_email": settings.SUPPORT_EMAIL, **context}
+    context = {
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+        "support_email": settings.SUPPORT_EMAIL,
+        **context,
+    }
     subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
     body = render_to_string(f"emails/{name}_body.txt", context)
     return subject, body

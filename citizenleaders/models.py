@@ -6,6 +6,9 @@ them are written as strings, so the apps may build on this module without a
 circular import.
 """
 
+import secrets
+from datetime import timedelta
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -145,6 +148,12 @@ class StaffRole(TimeStampedModel):
         verbose_name="council",
         help_text="Required for council staff.",
     )
+    admin_access = models.BooleanField(
+        "may use the back office",
+        default=False,
+        help_text="Council staff only: read-only access to their own council's records "
+        "in the back office.",
+    )
     granted_by = models.ForeignKey(
         User,
         on_delete=models.SET_NULL,
@@ -178,6 +187,10 @@ class StaffRole(TimeStampedModel):
                 ),
                 name="staff_role_scope_matches_kind",
             ),
+            models.CheckConstraint(
+                condition=models.Q(admin_access=False) | models.Q(kind="council_staff"),
+                name="staff_role_admin_access_only_for_council_staff",
+            ),
         ]
 
     def __str__(self):
@@ -202,5 +215,97 @@ class StaffRole(TimeStampedModel):
             errors["region"] = "Only a regional coordinator has a region. Clear this field."
         if self.kind != self.Kind.COUNCIL_STAFF and self.local_authority_id:
             errors["local_authority"] = "Only council staff have a council. Clear this field."
+        if self.admin_access and self.kind != self.Kind.COUNCIL_STAFF:
+            errors["admin_access"] = (
+                "Coordinators always use the back office. Untick this for anyone but council staff."
+            )
         if errors:
             raise ValidationError(errors)
+
+
+INVITATION_LIFETIME = timedelta(days=14)
+
+
+def new_invitation_token():
+    return secrets.token_urlsafe(32)
+
+
+def invitation_expiry():
+    return timezone.now() + INVITATION_LIFETIME
+
+
+class StaffInvitationQuerySet(models.QuerySet):
+    def pending(self, now=None):
+        """Not yet taken up, not withdrawn and not expired."""
+        now = now or timezone.now()
+        return self.filter(accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=now)
+
+
+class StaffInvitation(TimeStampedModel):
+    """An invitation, by email address, to act as council staff for one council.
+
+    The role is granted once the invited address is verified on an account,
+    so only the person who can read that mailbox gets it.
+    """
+
+    email = models.EmailField("email address")
+    local_authority = models.ForeignKey(
+        "ulos.LocalAuthority",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="council",
+    )
+    admin_access = models.BooleanField(
+        "may use the back office",
+        default=False,
+        help_text="Read-only access to their own council's records in the back office.",
+    )
+    token = models.CharField(
+        max_length=64, unique=True, default=new_invitation_token, editable=False
+    )
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    expires_at = models.DateTimeField("expires", default=invitation_expiry)
+    accepted_at = models.DateTimeField("accepted", null=True, blank=True, editable=False)
+    accepted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name="accepted by",
+    )
+    withdrawn_at = models.DateTimeField("withdrawn", null=True, blank=True, editable=False)
+
+    objects = StaffInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "staff invitation"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, withdrawn_at__isnull=True),
+                name="one_open_staff_invitation_per_email",
+                violation_error_message="This address already has an invitation waiting.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} ({self.local_authority})"
+
+    def clean(self):
+        super().clean()
+        self.email = User.objects.normalize_email(self.email).lower()
+
+    @property
+    def status_label(self):
+        if self.accepted_at:
+            return "Accepted"
+        if self.withdrawn_at:
+            return "Withdrawn"
+        if self.expires_at <= timezone.now():
+            return "Expired"
+        return "Waiting"

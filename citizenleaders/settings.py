@@ -224,6 +224,11 @@ LOGGING = {
 }
 
 SITE_NAME = "Citizen Leaders"
+# The address the site is reached at, for links in emails.
+SITE_URL = env.str(
+    "SITE_URL",
+    default="http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}",
+).rstrip("/")
 SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="help@citizenleaders.example.org")
 # The publisher's 360Giving identifier prefix, which begins every grant id in
 # the open data about awards (ulos.opendata).

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from citizenleaders import views
-from leaders.views import apply, me, stories
+from leaders.views import apply, councils, directory, me, requests, stories
 from ulos.urls import authority_patterns
 
 about_patterns = [
@@ -38,7 +38,26 @@ urlpatterns = [
     path("me/", include((me.urlpatterns, "leaders"))),
     path("stories/", include((stories.urlpatterns, "stories"))),
     path("ulos/", include("ulos.urls")),
-    path("authorities/", include((authority_patterns, "authorities"))),
+    path("directory/", include((directory.urlpatterns, "directory"))),
+    path("requests/", include((requests.urlpatterns, "requests"))),
+    # A council's page gains what its staff and coordinators may see, which
+    # comes from the leaders app (ulos cannot import it).
+    path(
+        "authorities/",
+        include(
+            (
+                [
+                    path(
+                        "<str:gss_code>/",
+                        councils.CouncilDetailView.as_view(),
+                        name="detail",
+                    ),
+                    *(pattern for pattern in authority_patterns if pattern.name != "detail"),
+                ],
+                "authorities",
+            )
+        ),
+    ),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -203,6 +203,10 @@ class LeaderQuerySet(models.QuerySet):
         """The leaders a coordinator may see in the back office: by region."""
         return roles.filter_by_region(self, user, "local_authority__region")
 
+    def in_directory(self):
+        """Active leaders who chose to appear in the directory for council staff."""
+        return self.filter(status=Leader.Status.ACTIVE, in_directory=True, user__is_active=True)
+
 
 class Leader(Participation, TimeStampedModel):
     class Status(models.TextChoices):
@@ -423,3 +427,149 @@ class Story(TimeStampedModel):
         if self.name_shown == self.NameShown.FIRST:
             return full_name.split()[0]
         return full_name
+
+
+class InvolvementRequest(TimeStampedModel):
+    """A council's request for Citizen Leaders to take part in something,
+    for particular leaders or for the skills wanted."""
+
+    class Purpose(models.TextChoices):
+        MEETING = "meeting", "A meeting"
+        TEAM_TRAINING = "team_training", "Training a team"
+        EVENT = "event", "An event"
+        CONSULTATION = "consultation", "A consultation"
+        INTERVIEW_PANEL = "interview_panel", "An interview panel"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        MATCHED = "matched", "Matched"
+        ACCEPTED = "accepted", "Accepted"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    LIVE_STATUSES = [Status.OPEN, Status.MATCHED, Status.ACCEPTED]
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="involvement_requests",
+        verbose_name="asked by",
+    )
+    local_authority = models.ForeignKey(
+        "ulos.LocalAuthority",
+        on_delete=models.PROTECT,
+        related_name="involvement_requests",
+        verbose_name="council",
+    )
+    title = models.CharField("short title", max_length=200)
+    purpose = models.CharField("what it is for", max_length=30, choices=Purpose.choices)
+    purpose_other = models.CharField("what else", max_length=200, blank=True)
+    date = models.DateField("date")
+    start_time = models.TimeField("start time", null=True, blank=True)
+    hours = models.DecimalField("how long (hours)", max_digits=4, decimal_places=2)
+    online = models.BooleanField("online", default=False)
+    location = models.CharField("where", max_length=300, blank=True)
+    expenses_offered = models.BooleanField("travel and other expenses paid", default=False)
+    payment_offered = models.BooleanField("payment for involvement offered", default=False)
+    payment_details = models.CharField("what is offered", max_length=300, blank=True)
+    description = models.TextField("what it involves")
+    leaders = models.ManyToManyField(
+        Leader, blank=True, related_name="requested_in", verbose_name="leaders asked for"
+    )
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="involvement_requests", verbose_name="skills wanted"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    completed_at = models.DateTimeField("completed", null=True, blank=True)
+    cancelled_at = models.DateTimeField("cancelled", null=True, blank=True)
+    cancel_reason = models.TextField("why it was cancelled", blank=True)
+    feedback = models.TextField("feedback from the council", blank=True)
+    feedback_at = models.DateTimeField("feedback given", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "involvement request"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=24),
+                name="request_hours_between_0_and_24",
+                violation_error_message="How long must be more than 0 and at most 24 hours.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(completed_at__isnull=False),
+                name="completed_request_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False),
+                name="cancelled_request_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["local_authority", "status"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def reference(self):
+        return f"REQ-{self.pk:05d}" if self.pk else ""
+
+    @property
+    def purpose_label(self):
+        if self.purpose == self.Purpose.OTHER and self.purpose_other:
+            return self.purpose_other
+        return self.get_purpose_display()
+
+    @property
+    def is_live(self):
+        return self.status in self.LIVE_STATUSES
+
+
+class InvolvementMatch(TimeStampedModel):
+    """A leader a coordinator put forward for a request, and their answer."""
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", "Waiting for the leader's answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    request = models.ForeignKey(
+        InvolvementRequest, on_delete=models.CASCADE, related_name="matches"
+    )
+    leader = models.ForeignKey(Leader, on_delete=models.CASCADE, related_name="involvement_matches")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OFFERED)
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="matched by",
+    )
+    responded_at = models.DateTimeField("answered", null=True, blank=True)
+    decline_reason = models.TextField("why they declined", blank=True)
+    activity = models.OneToOneField(
+        Activity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="involvement_match",
+        verbose_name="activity logged",
+    )
+
+    class Meta:
+        ordering = ["request", "pk"]
+        verbose_name = "matched leader"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "leader"],
+                name="one_match_per_leader_per_request",
+                violation_error_message="This leader is already matched to this request.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.leader} for {self.request}"

@@ -1,0 +1,3 @@
+"""The directory of Citizen Leaders, for council staff and coordinators."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Requests for a leader's involvement, made by council staff."""
+
+urlpatterns = []
