@@ -1,17 +1,27 @@
-"""The back office: the Django admin, open to coordinators only."""
+"""The back office: the Django admin, open to coordinators, and to council
+staff given read-only access to their own council's records."""
 
 import datetime
 import html
+from collections.abc import Sequence
 from decimal import Decimal
-from functools import wraps
+from functools import partial, wraps
 from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
-from django.contrib.admin.utils import label_for_field, lookup_field
+from django.contrib.admin.utils import (
+    NotRelationField,
+    get_fields_from_path,
+    label_for_field,
+    lookup_field,
+    unquote,
+)
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core import checks
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied
 from django.db import models
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -30,11 +40,11 @@ class CitizenLeadersAdminSite(admin.AdminSite):
     enable_nav_sidebar = True
 
     def has_permission(self, request):
-        return request.user.is_active and roles.is_coordinator(request.user)
+        return request.user.is_active and roles.may_use_back_office(request.user)
 
     def admin_view(self, view, cacheable=False):
-        """Anonymous visitors go to the site's login; signed-in people who are
-        not coordinators get 'You cannot see this page' rather than a login
+        """Anonymous visitors go to the site's login; signed-in people who may
+        not use the back office get 'You cannot see this page' rather than a login
         form they cannot use."""
         inner = super().admin_view(view, cacheable)
 
@@ -58,6 +68,26 @@ class CitizenLeadersAdminSite(admin.AdminSite):
         target = request.GET.get("next") or reverse("admin:index", current_app=self.name)
         return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")
 
+    def check(self, app_configs):
+        """Every model admin must narrow what it shows to the person's scope:
+        ``manage.py check`` (and so ``runserver``) refuses one that does not."""
+        errors = super().check(app_configs)
+        for model, model_admin in self._registry.items():
+            if app_configs is not None and model._meta.app_config not in app_configs:
+                continue
+            if not isinstance(model_admin, ScopedModelAdmin):
+                errors.append(
+                    checks.Error(
+                        f"The admin of {model._meta.label} does not narrow what it shows "
+                        "to the person's scope.",
+                        hint="Base it on citizenleaders.admin_site.ScopedModelAdmin (with "
+                        "region_field), or NationalListAdmin for a list set nationally.",
+                        obj=type(model_admin),
+                        id="citizenleaders.E001",
+                    )
+                )
+        return errors
+
     def password_change(self, request, extra_context=None):
         """One place to change a password: the account settings."""
         return redirect("account_change_password")
@@ -67,22 +97,129 @@ class CitizenLeadersAdminSite(admin.AdminSite):
 
 
 class ScopedModelAdmin(admin.ModelAdmin):
-    """A model admin whose list a regional coordinator sees only for their
-    region. ``region_field`` is the path from the model to its region; where
-    the region is further away than one path (through a many-to-many, say),
-    override ``scope_queryset`` instead."""
+    """The base of every model admin: what a person sees is narrowed to their
+    scope, everywhere the admin reads records.
 
-    region_field: str = ""
+    Say where a record's scope is with ``region_field``, the path from the
+    model to its region (``"local_authority__region"``), and ``council_field``,
+    the path to its council. ``council_field`` is worked out from a
+    ``region_field`` that ends in ``__region`` (``"local_authority"``); set it
+    where it differs (a council is its own council: ``"pk"``) or to ``()`` to
+    keep council staff out. Either may be a list of paths, any of which puts a
+    record in scope. Where scope needs more than paths, override
+    ``scope_queryset``. A model admin with neither is for national
+    coordinators only; lists set nationally for everyone who may read them
+    use ``NationalListAdmin``.
+
+    Through ``scope_queryset`` go the list, change, history and delete pages,
+    actions and CSV exports (``get_queryset``); autocompletes that look up
+    this model; the choices other forms offer of it; and list filters by it.
+    A record outside the person's scope is not found (404), as if it did
+    not exist.
+    """
+
+    region_field: str | Sequence[str] = ""
+    council_field: str | Sequence[str] | None = None
+
+    def get_council_field(self):
+        if self.council_field is not None:
+            return self.council_field
+        paths = [self.region_field] if isinstance(self.region_field, str) else self.region_field
+        return [path.removesuffix("__region") for path in paths if path.endswith("__region")]
 
     def get_queryset(self, request):
         return self.scope_queryset(super().get_queryset(request), request)
 
     def scope_queryset(self, queryset, request):
-        """Narrow ``queryset`` to what the person may see. Every page of the
-        admin goes through it: lists, change pages, autocompletes, actions."""
-        if not self.region_field:
-            return queryset if roles.is_national_coordinator(request.user) else queryset.none()
-        return roles.filter_by_region(queryset, request.user, self.region_field)
+        """Narrow ``queryset`` to what the person may see."""
+        return roles.filter_by_scope(
+            queryset,
+            request.user,
+            region_field=self.region_field,
+            council_field=self.get_council_field(),
+        )
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Django sends the person back to the index with "… doesn't exist";
+        # another region's record is not found at all, as the issue asks.
+        raise Http404(f"There is no {opts.verbose_name} with the ID “{unquote(object_id)}”.")
+
+    def history_view(self, request, object_id, extra_context=None):
+        # As the change and delete pages do: 403 for a model the person may
+        # not see at all, before looking for the record.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    def get_field_queryset(self, db, db_field, request):
+        return scoped_field_queryset(self, db, db_field, request)
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        for inline in inlines:
+            # An inline's choices (a leader, a ULO) are scoped like the page's.
+            inline.get_field_queryset = partial(scoped_field_queryset, inline)
+        return inlines
+
+    def get_list_filter(self, request):
+        return [scoped_list_filter(self.model, item) for item in super().get_list_filter(request)]
+
+
+class NationalListAdmin(ScopedModelAdmin):
+    """Lists set nationally (regions, criteria, training modules): the same
+    for everyone whose role lets them read them."""
+
+    def scope_queryset(self, queryset, request):
+        return queryset
+
+
+def scoped_field_queryset(model_admin, db, db_field, request):
+    """The choices a form offers for a foreign key or many-to-many field: the
+    related records the person may see in their own model admin."""
+    queryset = admin.ModelAdmin.get_field_queryset(model_admin, db, db_field, request)
+    related_model = db_field.remote_field.model
+    related_admin = model_admin.admin_site._registry.get(related_model)
+    if not isinstance(related_admin, ScopedModelAdmin):
+        return queryset
+    if queryset is None:
+        queryset = related_model._default_manager.using(db)
+    return related_admin.scope_queryset(queryset, request)
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A filter by a related record (a council, a leader) offering only those
+    the person may see: by the related model admin's scope, or else only
+    those the list's own records have."""
+
+    def field_choices(self, field, request, model_admin):
+        related_model = field.related_model
+        related_admin = model_admin.admin_site._registry.get(related_model)
+        if not isinstance(related_admin, ScopedModelAdmin):
+            return admin.RelatedOnlyFieldListFilter.field_choices(self, field, request, model_admin)
+        in_scope = related_admin.scope_queryset(related_model._default_manager.all(), request)
+        return field.get_choices(
+            include_blank=False,
+            limit_choices_to={"pk__in": in_scope.values("pk")},
+            ordering=self.field_admin_ordering(field, request, model_admin),
+        )
+
+
+def scoped_list_filter(model, item):
+    """``item`` of a ``list_filter``, with a filter by a related record
+    offering only what is in scope."""
+    if isinstance(item, str):
+        name, filter_class = item, admin.RelatedFieldListFilter
+    elif isinstance(item, tuple | list) and item[1] is admin.RelatedFieldListFilter:
+        name, filter_class = item
+    else:
+        return item
+    try:
+        field = get_fields_from_path(model, name)[-1]
+    except (FieldDoesNotExist, NotRelationField):
+        return item
+    if not field.is_relation:
+        return item
+    return (name, ScopedRelatedFieldListFilter)
 
 
 class CsvExportMixin:

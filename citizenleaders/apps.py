@@ -8,6 +8,21 @@ class CitizenLeadersConfig(AppConfig):
     name = "citizenleaders"
     verbose_name = "Citizen Leaders"
 
+    def ready(self):
+        from allauth.account.signals import email_confirmed
+        from django.contrib.auth.signals import user_logged_in
+
+        from citizenleaders import signals
+
+        email_confirmed.connect(
+            signals.take_up_invitation_on_email_confirmed,
+            dispatch_uid="citizenleaders.take_up_invitation_on_email_confirmed",
+        )
+        user_logged_in.connect(
+            signals.take_up_invitation_on_login,
+            dispatch_uid="citizenleaders.take_up_invitation_on_login",
+        )
+
 
 class CitizenLeadersAdminConfig(admin_apps.AdminConfig):
     """The Django admin, with the portal's own site: role-based access and the

@@ -1,13 +1,26 @@
 """Model permissions come from roles, so the admin asks ``citizenleaders.roles``.
 
 National coordinators may do everything. Regional coordinators may see and
-change the records of their own region (the admin narrows each list to that
-region); what they may touch is listed here, in one place.
+change the records of their own region, and council staff given back-office
+access may see their own council's (the admin narrows each list to that
+scope: ``citizenleaders.admin_site.ScopedModelAdmin``); what each may touch is
+listed here, in one place.
 """
 
 from citizenleaders import roles
 
 REGIONAL_COORDINATOR_PERMISSIONS = {
+    "citizenleaders": {
+        # Council staff of the region's councils, on an existing account or
+        # by invitation; never coordinator roles (the admin limits the form).
+        "view_staffrole",
+        "add_staffrole",
+        "change_staffrole",
+        "delete_staffrole",
+        "view_staffinvitation",
+        "add_staffinvitation",
+        "change_staffinvitation",
+    },
     "leaders": {
         # Reviewing applications in their region (status changes go through
         # the review buttons, which need "change"); the history is read-only.
@@ -25,6 +38,12 @@ REGIONAL_COORDINATOR_PERMISSIONS = {
         "change_activity",
         "view_story",
         "change_story",
+        # Matching leaders to councils' requests for involvement.
+        "view_involvementrequest",
+        "change_involvementrequest",
+        "view_involvementmatch",
+        "add_involvementmatch",
+        "change_involvementmatch",
         # The curriculum and what leaders choose from are set nationally.
         "view_module",
         "view_interest",
@@ -49,6 +68,34 @@ REGIONAL_COORDINATOR_PERMISSIONS = {
     },
 }
 
+# Read-only, and for a leader only what the directory shows (the leader admin
+# leaves out everything private).
+COUNCIL_STAFF_PERMISSIONS = {
+    "leaders": {
+        "view_leader",
+        "view_activity",
+        "view_involvementrequest",
+        "view_involvementmatch",
+    },
+    "ulos": {
+        "view_localauthority",
+        "view_ulo",
+    },
+}
+
+
+def permissions_of(user_obj) -> dict[str, set[str]] | None:
+    """The codenames a person holds, by app; ``None`` for all of them."""
+    if not user_obj.is_active:
+        return {}
+    if roles.is_national_coordinator(user_obj):
+        return None
+    if roles.is_regional_coordinator(user_obj):
+        return REGIONAL_COORDINATOR_PERMISSIONS
+    if roles.may_use_back_office(user_obj):
+        return COUNCIL_STAFF_PERMISSIONS
+    return {}
+
 
 class RolePermissionBackend:
     """An authentication backend that authenticates nobody and answers
@@ -61,20 +108,12 @@ class RolePermissionBackend:
         return None
 
     def has_perm(self, user_obj, perm, obj=None):
-        if not user_obj.is_active:
-            return False
-        if roles.is_national_coordinator(user_obj):
+        held = permissions_of(user_obj)
+        if held is None:
             return True
-        if roles.is_regional_coordinator(user_obj):
-            app_label, _, codename = perm.partition(".")
-            return codename in REGIONAL_COORDINATOR_PERMISSIONS.get(app_label, set())
-        return False
+        app_label, _, codename = perm.partition(".")
+        return codename in held.get(app_label, set())
 
     def has_module_perms(self, user_obj, app_label):
-        if not user_obj.is_active:
-            return False
-        if roles.is_national_coordinator(user_obj):
-            return True
-        return roles.is_regional_coordinator(user_obj) and bool(
-            REGIONAL_COORDINATOR_PERMISSIONS.get(app_label)
-        )
+        held = permissions_of(user_obj)
+        return held is None or bool(held.get(app_label))

@@ -13,8 +13,11 @@ def site(request):
         ("User-led organisations", reverse("ulos:list"), ("/ulos/", "/authorities/")),
     ]
     if user is not None and user.is_authenticated:
+        if roles.is_council_staff(user) or roles.is_coordinator(user):
+            navigation.append(("Directory", reverse("directory:list"), "/directory/"))
+            navigation.append(("Requests", reverse("requests:list"), "/requests/"))
         navigation.append(("Your account", reverse("me"), "/me/"))
-        if roles.is_coordinator(user):
+        if user.is_staff:
             navigation.append(("Back office", reverse("admin:index"), "/admin/"))
     return {
         "site_name": settings.SITE_NAME,

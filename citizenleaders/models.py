@@ -14,6 +14,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -112,7 +113,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Whether the person may enter the back office (the Django admin)."""
         from citizenleaders import roles
 
-        return roles.is_coordinator(self)
+        return roles.may_use_back_office(self)
 
 
 class StaffRole(TimeStampedModel):
@@ -296,6 +297,24 @@ class StaffInvitation(TimeStampedModel):
     def __str__(self):
         return f"{self.email} ({self.local_authority})"
 
+    def get_absolute_url(self):
+        """The page the invitation's link opens."""
+        return reverse("staff_invitation", kwargs={"token": self.token})
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_open(self):
+        """Neither taken up nor withdrawn (it may have expired, and be sent again)."""
+        return self.accepted_at is None and self.withdrawn_at is None
+
+    @property
+    def is_pending(self):
+        """Waiting to be taken up: the link works."""
+        return self.is_open and not self.is_expired
+
     def clean(self):
         super().clean()
         self.email = User.objects.normalize_email(self.email).lower()
@@ -306,6 +325,6 @@ class StaffInvitation(TimeStampedModel):
             return "Accepted"
         if self.withdrawn_at:
             return "Withdrawn"
-        if self.expires_at <= timezone.now():
+        if self.is_expired:
             return "Expired"
         return "Waiting"

@@ -10,6 +10,7 @@ This module imports no app's models at import time, so any app may use it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -105,6 +106,17 @@ def is_council_staff(user) -> bool:
     return has_role(user, Role.COUNCIL_STAFF)
 
 
+def may_use_back_office(user) -> bool:
+    """Coordinators, and council staff given read-only access to their own
+    council's records (``StaffRole.admin_access``)."""
+    if is_coordinator(user):
+        return True
+    if not is_council_staff(user):
+        return False
+    staff = staff_role_of(user)
+    return staff is not None and staff.admin_access
+
+
 def is_staff_member(user) -> bool:
     """Coordinators and council staff: the accounts that must use two-factor."""
     return has_role(user, *STAFF_ROLES)
@@ -160,18 +172,59 @@ def scope_of(user) -> Scope:
     return Scope()
 
 
+def filter_by_scope(
+    queryset,
+    user,
+    *,
+    region_field: str | Sequence[str] = (),
+    council_field: str | Sequence[str] = (),
+):
+    """Limit ``queryset`` to the person's scope: the one filter every list,
+    page and export of staff data goes through.
+
+    ``region_field`` is the path from the model to its region, and
+    ``council_field`` the path to its council; either may be several paths, any
+    of which puts a record in scope (an award goes to a region or to a ULO
+    serving one). National coordinators see everything, regional coordinators
+    their region's records, council staff their council's, and anyone else, or
+    anyone whose kind of scope the model has no path for, nothing.
+    """
+    scope = scope_of(user)
+    if scope.everything:
+        return queryset
+    if scope.region_id:
+        return _matching(queryset, region_field, scope.region_id)
+    if scope.local_authority_id:
+        return _matching(queryset, council_field, scope.local_authority_id)
+    return queryset.none()
+
+
+def _matching(queryset, paths, value):
+    paths = [path for path in ([paths] if isinstance(paths, str) else paths) if path]
+    if not paths:
+        return queryset.none()
+    from django.contrib.admin.utils import lookup_spawns_duplicates
+    from django.db.models import Q
+
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{path: value})
+    opts = queryset.model._meta
+    if any(lookup_spawns_duplicates(opts, path) for path in paths):
+        # Through a many-to-many (a ULO's councils): a record that matches
+        # more than once must still be listed once.
+        matching = queryset.model._base_manager.filter(condition).values("pk")
+        return queryset.filter(pk__in=matching)
+    return queryset.filter(condition)
+
+
 def filter_by_region(queryset, user, region_field: str):
     """Limit a queryset to what a coordinator may see, by the path to its region.
 
     National coordinators see everything, regional coordinators their region,
     and anyone else nothing.
     """
-    scope = scope_of(user)
-    if scope.everything:
-        return queryset
-    if scope.region_id:
-        return queryset.filter(**{f"{region_field}_id": scope.region_id})
-    return queryset.none()
+    return filter_by_scope(queryset, user, region_field=region_field)
 
 
 def primary_role(user) -> Role:

@@ -59,6 +59,11 @@ urlpatterns = [
         ),
     ),
     path("healthz", views.healthz, name="healthz"),
+    path(
+        "accounts/invitation/<str:token>/",
+        views.StaffInvitationView.as_view(),
+        name="staff_invitation",
+    ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

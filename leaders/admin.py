@@ -9,11 +9,15 @@ button on the record's page or a list action, after a confirmation page. The
 services record who and when, and email the person.
 
 Regional coordinators see only their region's records, by the leader's (or
-applicant's) council; anything else is not found.
+applicant's) council; anything else is not found. Council staff given
+back-office access see, read-only, the leaders of their council who are in
+the directory (only what the directory shows) and the activities involving
+their council.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
@@ -29,7 +33,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from citizenleaders.admin_site import CsvExportMixin, ScopedModelAdmin
+from citizenleaders import roles
+from citizenleaders.admin_site import CsvExportMixin, NationalListAdmin, ScopedModelAdmin
+from leaders.forms.requests import CancelRequestForm
 from leaders.models import (
     CONTACT_METHODS,
     DAYS,
@@ -38,12 +44,15 @@ from leaders.models import (
     Application,
     ApplicationEvent,
     Interest,
+    InvolvementMatch,
+    InvolvementRequest,
     Leader,
     Module,
     Skill,
     Story,
     TrainingRecord,
 )
+from leaders.services import requests as involvement
 from leaders.services import review
 from ulos.admin import RegionFilter
 from ulos.models import LocalAuthority
@@ -626,6 +635,34 @@ class LeaderAdminForm(forms.ModelForm):
     )
 
 
+def sees_as_council_staff(request):
+    """Council staff in the back office: their council's records, read-only."""
+    return roles.scope_of(request.user).local_authority_id is not None
+
+
+# What council staff see of a leader: what the directory shows them, never
+# access needs, contact details and methods, formats, notes or application
+# answers; the email address only if the leader chose to share it.
+DIRECTORY_FIELDSETS = [
+    (None, {"fields": ["directory_name", "full_name", "shared_email", "local_authority", "bio"]}),
+    ("What they would like to do", {"fields": ["interests", "skills", "other_skills"]}),
+    (
+        "When and how they can take part",
+        {
+            "fields": [
+                "days_available",
+                "available_daytime",
+                "available_evenings",
+                "available_online",
+                "available_in_person",
+                "travel",
+            ]
+        },
+    ),
+    ("Training", {"fields": ["training_completed"]}),
+]
+
+
 @admin.register(Leader)
 class LeaderAdmin(ConfirmationMixin, CsvExportMixin, ScopedModelAdmin):
     region_field = "local_authority__region"
@@ -718,6 +755,72 @@ class LeaderAdmin(ConfirmationMixin, CsvExportMixin, ScopedModelAdmin):
 
     def get_queryset(self, request):
         return with_training_progress(super().get_queryset(request))
+
+    def scope_queryset(self, queryset, request):
+        queryset = super().scope_queryset(queryset, request)
+        if sees_as_council_staff(request):
+            # As in the directory: a leader who leaves it, pauses or leaves
+            # the programme disappears on the next request.
+            queryset = queryset.in_directory()
+        return queryset
+
+    # What council staff see: the directory's fields only
+
+    def get_fieldsets(self, request, obj=None):
+        if sees_as_council_staff(request):
+            return DIRECTORY_FIELDSETS
+        return super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if sees_as_council_staff(request):
+            return [name for _, options in DIRECTORY_FIELDSETS for name in options["fields"]]
+        return super().get_readonly_fields(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if sees_as_council_staff(request):
+            kwargs["form"] = forms.ModelForm  # without the private fields LeaderAdminForm adds
+        return super().get_form(request, obj, **kwargs)
+
+    def get_inlines(self, request, obj):
+        return [] if sees_as_council_staff(request) else super().get_inlines(request, obj)
+
+    def get_list_display(self, request):
+        if sees_as_council_staff(request):
+            return ["directory_name", "training_progress", "local_authority"]
+        return super().get_list_display(request)
+
+    def get_list_filter(self, request):
+        if sees_as_council_staff(request):
+            return [TrainingFilter]
+        return super().get_list_filter(request)
+
+    def get_search_fields(self, request):
+        if sees_as_council_staff(request):
+            return ["user__full_name", "preferred_name"]  # not the email: it may be private
+        return super().get_search_fields(request)
+
+    @admin.display(description="name", ordering="user__full_name")
+    def directory_name(self, leader):
+        return leader.display_name or "A Citizen Leader"
+
+    @admin.display(description="full name")
+    def full_name(self, leader):
+        return leader.user.full_name or "-"
+
+    @admin.display(description="email address")
+    def shared_email(self, leader):
+        return leader.user.email if leader.directory_shows_email else "Not shared"
+
+    @admin.display(description="days available")
+    def days_available(self, leader):
+        return ", ".join(leader.day_labels()) or "-"
+
+    @admin.display(description="training modules completed")
+    def training_completed(self, leader):
+        records = leader.training.filter(status=TrainingRecord.Status.COMPLETED).select_related(
+            "module"
+        )
+        return ", ".join(record.module.title for record in records) or "None yet"
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "local_authority":
@@ -818,7 +921,7 @@ class LeaderAdmin(ConfirmationMixin, CsvExportMixin, ScopedModelAdmin):
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):
+class ModuleAdmin(NationalListAdmin):
     list_display = ["title", "is_required", "position"]
     list_editable = ["is_required", "position"]
     list_filter = ["is_required"]
@@ -1024,6 +1127,9 @@ class ReadOnlyPageMixin:
 @admin.register(Activity)
 class ActivityAdmin(ReadOnlyPageMixin, ConfirmationMixin, CsvExportMixin, ScopedModelAdmin):
     region_field = "leader__local_authority__region"
+    # Council staff see the activities involving their council (whoever's
+    # leader it was), as their council's page counts them.
+    council_field = "local_authority"
     list_display = ["__str__", "leader", "hours", "local_authority", "status", "checked_by"]
     list_filter = ["status", "kind", region_filter("leader__local_authority__region"), "date"]
     date_hierarchy = "date"
@@ -1057,6 +1163,34 @@ class ActivityAdmin(ReadOnlyPageMixin, ConfirmationMixin, CsvExportMixin, Scoped
     ]
     actions = ["verify_selected", "query_selected"]
     steps = (Step("verify", "Verify"), Step("query", "Ask the leader a question", QueryForm))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if sees_as_council_staff(request):
+            # Checking is between the leader and their coordinator.
+            return [
+                (title, {**options, "fields": ["status"]})
+                if title == "Checking"
+                else (title, options)
+                for title, options in fieldsets
+            ]
+        return fieldsets
+
+    def get_list_display(self, request):
+        if sees_as_council_staff(request):
+            return ["__str__", "leader", "hours", "local_authority", "status"]
+        return super().get_list_display(request)
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        response = super().render_change_form(request, context, *args, **kwargs)
+        if sees_as_council_staff(request):
+            response.context_data["status_summary"] = []  # who checked it, and any question
+        return response
+
+    def get_search_fields(self, request):
+        if sees_as_council_staff(request):
+            return ["leader__user__full_name", "description", "organisation"]
+        return super().get_search_fields(request)
 
     def check_step(self, activity, step):
         if step.name == "verify":
@@ -1217,7 +1351,7 @@ class StoryAdmin(ReadOnlyPageMixin, ConfirmationMixin, ScopedModelAdmin):
 # What leaders choose from ----------------------------------------------------------------
 
 
-class ChoiceAdmin(admin.ModelAdmin):
+class ChoiceAdmin(NationalListAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -1232,3 +1366,334 @@ class InterestAdmin(ChoiceAdmin):
 @admin.register(Skill)
 class SkillAdmin(ChoiceAdmin):
     pass
+
+
+# Requests for involvement -------------------------------------------------------------------
+
+
+class MatchLeadersForm(forms.Form):
+    """Leaders from the directory to put forward for a request: the best
+    candidates (``involvement.match_candidates``), or those found by a search."""
+
+    leaders = forms.ModelMultipleChoiceField(
+        label="Leaders to put forward",
+        queryset=Leader.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one leader to put forward",
+            "invalid_choice": "Choose leaders from the list",
+        },
+    )
+
+    def __init__(self, *args, involvement_request, search="", **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["leaders"]
+        # Any leader in the directory may be chosen; the list shows the best few.
+        field.queryset = Leader.objects.in_directory()
+        self.candidates = involvement.match_candidates(involvement_request, search=search)
+        field.widget.choices = [(leader.pk, self.label(leader)) for leader in self.candidates]
+        if not self.candidates:
+            field.help_text = "No leaders in the directory match. Search for someone else."
+
+    @staticmethod
+    def label(leader):
+        council = leader.local_authority
+        parts = [f"{leader.user.get_full_name()} ({leader.user.email})"]
+        parts.append(f"{council.name}, {council.region.name}")
+        skills = ", ".join(skill.name for skill in leader.skills.all())
+        parts.append(f"skills: {skills}" if skills else "no skills listed")
+        if leader.asked_for:
+            parts.append("asked for by the council")
+        if leader.skills_matched:
+            parts.append(f"has {leader.skills_matched} of the skills wanted")
+        return " – ".join(parts)
+
+
+class InvolvementMatchInline(admin.TabularInline):
+    model = InvolvementMatch
+    extra = 0
+    can_delete = False
+    fields = ["leader", "status", "responded_at", "decline_reason", "matched_by", "activity"]
+    readonly_fields = fields
+    verbose_name = "leader put forward"
+    verbose_name_plural = "leaders put forward"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("leader__user", "matched_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # through "Match leaders"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+REQUEST_REFERENCE = re.compile(r"REQ-?0*(\d{1,9})", re.IGNORECASE)
+
+
+@admin.register(InvolvementRequest)
+class InvolvementRequestAdmin(ConfirmationMixin, CsvExportMixin, ScopedModelAdmin):
+    """Councils' requests: coordinators match leaders, mark them completed
+    or cancel them, each through a button and a confirmation page. What the
+    council asked can be corrected; what the system records cannot."""
+
+    region_field = "local_authority__region"
+    list_display = [
+        "reference",
+        "title",
+        "local_authority",
+        "purpose",
+        "date",
+        "status",
+        "requester",
+    ]
+    list_filter = [
+        "status",
+        "purpose",
+        region_filter("local_authority__region"),
+        ("local_authority", admin.RelatedOnlyFieldListFilter),
+        "date",
+    ]
+    search_fields = ["title", "requester__email", "requester__full_name"]
+    search_help_text = "Search by reference (REQ-00012), title or the requester’s email address."
+    date_hierarchy = "date"
+    list_select_related = ["local_authority", "requester"]
+    fieldsets = [
+        (
+            "The request",
+            {
+                "fields": [
+                    "reference",
+                    "local_authority",
+                    "requester",
+                    "title",
+                    "purpose",
+                    "purpose_other",
+                    "description",
+                ]
+            },
+        ),
+        ("When and where", {"fields": ["date", "start_time", "hours", "online", "location"]}),
+        (
+            "Expenses and payment",
+            {"fields": ["expenses_offered", "payment_offered", "payment_details"]},
+        ),
+        ("Who they would like", {"fields": ["leaders_asked_for", "skills"]}),
+        (
+            "Where it stands",
+            {
+                "fields": [
+                    "status",
+                    "created_at",
+                    "completed_at",
+                    "cancelled_at",
+                    "cancel_reason",
+                    "feedback",
+                    "feedback_at",
+                ]
+            },
+        ),
+    ]
+    readonly_fields = [
+        "reference",
+        "local_authority",
+        "requester",
+        "leaders_asked_for",
+        "status",
+        "created_at",
+        "completed_at",
+        "cancelled_at",
+        "cancel_reason",
+        "feedback",
+        "feedback_at",
+    ]
+    inlines = [InvolvementMatchInline]
+    formfield_overrides = {models.TextField: SHORT_TEXT}
+    steps = (
+        Step("match", "Match leaders", MatchLeadersForm),
+        Step("complete", "Mark completed"),
+        Step("cancel", "Cancel request", CancelRequestForm),
+    )
+
+    def has_add_permission(self, request):
+        return False  # council staff ask at /requests/new/
+
+    def get_search_results(self, request, queryset, search_term):
+        match = REQUEST_REFERENCE.fullmatch(search_term.strip())
+        if match:
+            return queryset.filter(pk=int(match[1])), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "skills":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description="reference", ordering="pk")
+    def reference(self, involvement_request):
+        return involvement_request.reference
+
+    @admin.display(description="leaders asked for")
+    def leaders_asked_for(self, involvement_request):
+        names = [
+            f"{leader.user.get_full_name()} ({leader.local_authority})"
+            for leader in involvement_request.leaders.select_related("user", "local_authority")
+        ]
+        return ", ".join(names) or "None in particular"
+
+    # Moving it on
+
+    def check_step(self, involvement_request, step):
+        checks = {
+            "match": involvement.request_check_match,
+            "complete": involvement.request_check_complete,
+            "cancel": involvement.request_check_cancel,
+        }
+        checks[step.name](involvement_request)
+
+    def status_summary(self, involvement_request):
+        summary = [
+            f"Asked by {self.requester_name(involvement_request)} of "
+            f"{involvement_request.local_authority} on "
+            f"{review.uk_datetime(involvement_request.created_at)}."
+        ]
+        if involvement_request.completed_at:
+            summary.append(f"Completed on {review.uk_datetime(involvement_request.completed_at)}.")
+        if involvement_request.cancelled_at:
+            when = review.uk_datetime(involvement_request.cancelled_at)
+            reason = involvement_request.cancel_reason
+            summary.append(f"Cancelled on {when}." + (f" Reason: {reason}" if reason else ""))
+        if involvement_request.feedback_at:
+            given = review.uk_datetime(involvement_request.feedback_at)
+            summary.append(f"Feedback given on {given}.")
+        return summary
+
+    @staticmethod
+    def requester_name(involvement_request):
+        requester = involvement_request.requester
+        return requester.get_full_name() if requester else "a former member of staff"
+
+    def step_intro(self, involvement_request, step):
+        ref = involvement_request.reference
+        requester = self.requester_name(involvement_request)
+        if step.name == "match":
+            skills = ", ".join(skill.name for skill in involvement_request.skills.all())
+            return [
+                f"Choose leaders from the directory to put forward for {ref} "
+                f"({involvement_request.local_authority}). We will email each of them the "
+                f"offer with a link to answer it, and tell {requester} who was put forward "
+                "(their names only).",
+                "Leaders the council asked for are ticked and come first, then those with "
+                f"the skills wanted ({skills or 'none given'}), then those in the council’s "
+                "region.",
+            ]
+        if step.name == "complete":
+            names = [
+                involvement.leader_name(match.leader)
+                for match in involvement_request.matches.filter(
+                    status=InvolvementMatch.Status.ACCEPTED
+                ).select_related("leader__user")
+            ]
+            return [
+                f"This records that “{involvement_request}” has happened. Offers nobody "
+                "answered are withdrawn.",
+                f"We will email each leader who took part ({', '.join(names)}) to confirm "
+                f"the activity, and {requester} to ask for feedback.",
+            ]
+        return [
+            f"This cancels {ref}. Offers waiting for an answer are withdrawn.",
+            f"We will email the leaders put forward, the coordinators and {requester}.",
+        ]
+
+    def step_initial(self, involvement_request, step):
+        if step.name == "match":
+            matched = involvement_request.matches.values("leader")
+            asked = involvement_request.leaders.in_directory().exclude(pk__in=matched)
+            return {"leaders": list(asked.values_list("pk", flat=True))}
+        return {}
+
+    def step_view(self, request, object_id, step):
+        """Matching chooses from the request's own candidates, with a search."""
+        if step.name != "match":
+            return super().step_view(request, object_id, step)
+        search = request.GET.get("q", "").strip()
+        involvement_request = self.get_object(request, unquote(object_id))
+        if involvement_request is not None:
+            step = replace(
+                step,
+                form=partial(
+                    MatchLeadersForm, involvement_request=involvement_request, search=search
+                ),
+            )
+        response = super().step_view(request, object_id, step)
+        if isinstance(response, TemplateResponse):
+            response.template_name = "admin/leaders/involvementrequest/match.html"
+            response.context_data["search"] = search
+        return response
+
+    def take_step(self, request, involvement_request, step, data):
+        ref = involvement_request.reference
+        if step.name == "match":
+            matches = involvement.request_match(
+                involvement_request=involvement_request, leaders=data["leaders"], by=request.user
+            )
+            names = ", ".join(involvement.leader_name(match.leader) for match in matches)
+            return (
+                f"Put forward {plural(len(matches), 'leader')} for {ref}: {names}. We have "
+                "emailed them, and told the council who was put forward."
+            )
+        if step.name == "complete":
+            involvement.request_complete(involvement_request=involvement_request, by=request.user)
+            return (
+                f"{ref} is completed. We have emailed the leaders who took part and asked the "
+                "council for feedback."
+            )
+        involvement.request_cancel(
+            involvement_request=involvement_request, by=request.user, reason=data["reason"]
+        )
+        return f"{ref} is cancelled. We have emailed the leaders put forward and the council."
+
+
+@admin.register(InvolvementMatch)
+class InvolvementMatchAdmin(CsvExportMixin, ScopedModelAdmin):
+    """Every leader put forward for a request, and their answer: to see, not
+    to change (answers are the leaders’ own)."""
+
+    region_field = "request__local_authority__region"
+    list_display = ["leader", "request_reference", "request", "council", "status", "responded_at"]
+    list_filter = [
+        "status",
+        region_filter("request__local_authority__region"),
+        "request__date",
+    ]
+    search_fields = ["leader__user__full_name", "leader__user__email", "request__title"]
+    list_select_related = ["leader__user", "request__local_authority"]
+    fields = [
+        "request",
+        "leader",
+        "status",
+        "matched_by",
+        "created_at",
+        "responded_at",
+        "decline_reason",
+        "activity",
+    ]
+    readonly_fields = fields
+    view_on_site = False  # its address is the leader's own page
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="reference", ordering="request__pk")
+    def request_reference(self, match):
+        return match.request.reference
+
+    @admin.display(description="council", ordering="request__local_authority__name")
+    def council(self, match):
+        return match.request.local_authority

@@ -17,6 +17,8 @@ from leaders.models import (
     Application,
     ApplicationEvent,
     Interest,
+    InvolvementMatch,
+    InvolvementRequest,
     Leader,
     Module,
     Skill,
@@ -241,4 +243,122 @@ def seed_leaders(*, by=None):
                 application=application,
                 status=Application.Status.SUBMITTED,
                 defaults={"by": applicant, "at": application.submitted_at or now},
+            )
+
+    seed_requests(by=by)
+
+
+# Requests for involvement ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoRequest:
+    title: str
+    purpose: str
+    days_from_today: int
+    status: str
+    # (a demo leader's email, their answer)
+    matches: tuple[tuple[str, str], ...] = ()
+    feedback: str = ""
+
+
+Purpose = InvolvementRequest.Purpose
+Answer = InvolvementMatch.Status
+
+DEMO_REQUESTS = [
+    DemoRequest("Carers’ strategy workshop", Purpose.MEETING, 21, InvolvementRequest.Status.OPEN),
+    DemoRequest(
+        "Direct payments training for new social workers",
+        Purpose.TEAM_TRAINING,
+        14,
+        InvolvementRequest.Status.MATCHED,
+        (("leader@example.org", Answer.OFFERED),),
+    ),
+    DemoRequest(
+        "Interview panel for a team manager",
+        Purpose.INTERVIEW_PANEL,
+        7,
+        InvolvementRequest.Status.ACCEPTED,
+        (("demo.priya@example.org", Answer.ACCEPTED), ("demo.grace@example.org", Answer.OFFERED)),
+    ),
+    DemoRequest(
+        "Personal budgets consultation event",
+        Purpose.EVENT,
+        -10,
+        InvolvementRequest.Status.COMPLETED,
+        (("leader@example.org", Answer.ACCEPTED), ("demo.fatima@example.org", Answer.DECLINED)),
+        feedback=(
+            "Lena’s story made the room go quiet, then everyone wanted to talk. Three teams "
+            "have asked for the session again. (Demo feedback.)"
+        ),
+    ),
+    DemoRequest(
+        "Coffee morning for new carers",
+        Purpose.OTHER,
+        30,
+        InvolvementRequest.Status.CANCELLED,
+        (("demo.priya@example.org", Answer.WITHDRAWN),),
+    ),
+]
+
+
+def seed_requests(*, by=None):
+    """Requests from the demo council staff member (Leeds) in each state, with
+    offers to the demo leader, so every requests page has something to show.
+    Does nothing until the demo accounts exist."""
+    staff = get_user_model().objects.filter(email="council.staff@example.org").first()
+    if staff is None or not hasattr(staff, "staff_role"):
+        return
+    council = staff.staff_role.local_authority
+    if council is None:
+        return
+    today = timezone.localdate()
+    now = timezone.now()
+    skills = list(Skill.objects.all()[:2])
+    leaders = {leader.user.email: leader for leader in Leader.objects.select_related("user")}
+    for number, demo in enumerate(DEMO_REQUESTS):
+        completed = demo.status == InvolvementRequest.Status.COMPLETED
+        cancelled = demo.status == InvolvementRequest.Status.CANCELLED
+        involvement_request, _ = InvolvementRequest.objects.update_or_create(
+            local_authority=council,
+            title=demo.title,
+            defaults={
+                "requester": staff,
+                "purpose": demo.purpose,
+                "purpose_other": "A coffee morning" if demo.purpose == Purpose.OTHER else "",
+                "date": today + datetime.timedelta(days=demo.days_from_today),
+                "start_time": datetime.time(10 + number, 30 if number % 2 else 0),
+                "hours": Decimal("2.5") if number % 2 else Decimal("2"),
+                "online": number % 2 == 1,
+                "location": "" if number % 2 else "Civic Hall, Calverley Street, Leeds",
+                "expenses_offered": True,
+                "payment_offered": number % 2 == 0,
+                "payment_details": "£25 an hour" if number % 2 == 0 else "",
+                "description": (
+                    "We would like a Citizen Leader to share what choice and control means "
+                    "in real life, and to help us plan what we do next. (A demo request.)"
+                ),
+                "status": demo.status,
+                "completed_at": now - datetime.timedelta(days=8) if completed else None,
+                "cancelled_at": now - datetime.timedelta(days=2) if cancelled else None,
+                "cancel_reason": "The venue is no longer available." if cancelled else "",
+                "feedback": demo.feedback,
+                "feedback_at": now - datetime.timedelta(days=5) if demo.feedback else None,
+            },
+        )
+        involvement_request.skills.set(skills[number % 2 :] if skills else [])
+        asked = [leaders[email] for email, _ in demo.matches[:1] if email in leaders]
+        involvement_request.leaders.set(asked)
+        for email, answer in demo.matches:
+            if email not in leaders:
+                continue
+            InvolvementMatch.objects.update_or_create(
+                request=involvement_request,
+                leader=leaders[email],
+                defaults={
+                    "status": answer,
+                    "matched_by": by,
+                    "responded_at": now if answer in (Answer.ACCEPTED, Answer.DECLINED) else None,
+                    "decline_reason": "I am away that week." if answer == Answer.DECLINED else "",
+                },
             )

@@ -429,6 +429,15 @@ class Story(TimeStampedModel):
         return full_name
 
 
+class InvolvementRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The requests a person may see: their own council's (council staff),
+        their region's (regional coordinators) or all (national coordinators)."""
+        return roles.filter_by_scope(
+            self, user, region_field="local_authority__region", council_field="local_authority"
+        )
+
+
 class InvolvementRequest(TimeStampedModel):
     """A council's request for Citizen Leaders to take part in something,
     for particular leaders or for the skills wanted."""
@@ -489,6 +498,8 @@ class InvolvementRequest(TimeStampedModel):
     feedback = models.TextField("feedback from the council", blank=True)
     feedback_at = models.DateTimeField("feedback given", null=True, blank=True)
 
+    objects = InvolvementRequestQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "involvement request"
@@ -511,6 +522,9 @@ class InvolvementRequest(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("requests:detail", kwargs={"pk": self.pk})
 
     @property
     def reference(self):
@@ -573,3 +587,7 @@ class InvolvementMatch(TimeStampedModel):
 
     def __str__(self):
         return f"{self.leader} for {self.request}"
+
+    def get_absolute_url(self):
+        """The leader's own page for the offer."""
+        return reverse("leaders:offer", kwargs={"pk": self.pk})

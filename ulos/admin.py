@@ -2,7 +2,9 @@
 
 Regional coordinators see and change the councils of their region and the
 ULOs that serve at least one of them; criteria, services and funding are set
-nationally, so they only see those (and only their region's awards).
+nationally, so they only see those (and only their region's awards). Council
+staff with back-office access see their own council and the ULOs serving it,
+read-only.
 """
 
 from collections import defaultdict
@@ -17,7 +19,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from citizenleaders import roles
-from citizenleaders.admin_site import CsvExportMixin, ScopedModelAdmin
+from citizenleaders.admin_site import CsvExportMixin, NationalListAdmin, ScopedModelAdmin
 from ulos.models import (
     RESERVED_SLUGS,
     Assessment,
@@ -46,15 +48,9 @@ def awards_in_region(queryset, region_id):
     return queryset.filter(Q(region_id=region_id) | Q(ulo__in=Ulo.objects.in_region(region_id)))
 
 
-def in_scope(queryset, request, in_region):
-    """Everything for national coordinators, their region's records for
-    regional coordinators (``in_region`` says how), nothing for anyone else."""
-    scope = roles.scope_of(request.user)
-    if scope.everything:
-        return queryset
-    if scope.region_id:
-        return in_region(queryset, scope.region_id)
-    return queryset.none()
+# An award is in a region's scope if it went to the region itself or to a ULO
+# serving one of its councils.
+AWARD_REGION_PATHS = ("region", "ulo__local_authorities__region")
 
 
 class RegionFilter(admin.SimpleListFilter):
@@ -151,7 +147,7 @@ class CouncilChoicesMixin:
 
 
 @admin.register(Region)
-class RegionAdmin(CsvExportMixin, admin.ModelAdmin):
+class RegionAdmin(CsvExportMixin, NationalListAdmin):
     list_display = ["name", "gss_code"]
     search_fields = ["name", "gss_code"]
 
@@ -194,6 +190,7 @@ class CouncilAdminForm(CouncilChoicesForm):
 @admin.register(LocalAuthority)
 class LocalAuthorityAdmin(CsvExportMixin, CouncilChoicesMixin, ScopedModelAdmin):
     region_field = "region"
+    council_field = "pk"  # council staff see their own council
     form = CouncilAdminForm
     council_fields = ("successors",)
     list_display = [
@@ -353,7 +350,7 @@ class AwardInlineFormSet(forms.BaseInlineFormSet):
 
 
 def awards_visible(queryset, request):
-    return in_scope(queryset, request, awards_in_region)
+    return roles.filter_by_scope(queryset, request.user, region_field=AWARD_REGION_PATHS)
 
 
 class AwardInline(admin.TabularInline):
@@ -378,6 +375,8 @@ class ProgrammeAwardInline(AwardInline):
 
 @admin.register(Ulo)
 class UloAdmin(CsvExportMixin, CouncilChoicesMixin, ScopedModelAdmin):
+    # Through the councils it serves (listed once however many are in scope).
+    region_field = "local_authorities__region"
     form = UloAdminForm
     council_fields = ("local_authorities",)
     list_display = [
@@ -431,11 +430,6 @@ class UloAdmin(CsvExportMixin, CouncilChoicesMixin, ScopedModelAdmin):
         "last_checked_on",
     ]
 
-    def scope_queryset(self, queryset, request):
-        # Through the councils it serves: Exists, so a ULO serving several
-        # councils of the region is listed once.
-        return in_scope(queryset, request, ulos_in_region)
-
     def get_queryset(self, request):
         return super().get_queryset(request).with_meets_criteria()
 
@@ -471,7 +465,7 @@ class UloAdmin(CsvExportMixin, CouncilChoicesMixin, ScopedModelAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(CsvExportMixin, admin.ModelAdmin):
+class CriterionAdmin(CsvExportMixin, NationalListAdmin):
     list_display = [
         "title",
         "is_essential",
@@ -484,7 +478,7 @@ class CriterionAdmin(CsvExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(CsvExportMixin, admin.ModelAdmin):
+class ServiceAdmin(CsvExportMixin, NationalListAdmin):
     list_display = ["name", "slug", "position"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -492,6 +486,7 @@ class ServiceAdmin(CsvExportMixin, admin.ModelAdmin):
 
 @admin.register(Assessment)
 class AssessmentAdmin(CsvExportMixin, ScopedModelAdmin):
+    region_field = "ulo__local_authorities__region"
     list_display = ["ulo", "criterion", "result", "assessed_on", "assessed_by"]
     list_filter = ["result", "criterion", "assessed_on"]
     search_fields = ["ulo__name", "criterion__title"]
@@ -508,20 +503,6 @@ class AssessmentAdmin(CsvExportMixin, ScopedModelAdmin):
         "created_at",
         "updated_at",
     ]
-
-    def scope_queryset(self, queryset, request):
-        return in_scope(
-            queryset,
-            request,
-            lambda assessments, region_id: assessments.filter(
-                ulo__in=Ulo.objects.in_region(region_id)
-            ),
-        )
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "ulo":
-            kwargs["queryset"] = in_scope(Ulo.objects.all(), request, ulos_in_region)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if form.has_changed():
@@ -550,7 +531,7 @@ class FundingProgrammeAdminForm(forms.ModelForm):
 
 
 @admin.register(FundingProgramme)
-class FundingProgrammeAdmin(CsvExportMixin, admin.ModelAdmin):
+class FundingProgrammeAdmin(CsvExportMixin, NationalListAdmin):
     form = FundingProgrammeAdminForm
     list_display = ["name", "financial_year", "funder", "budget", "awarded", "left"]
     list_filter = ["financial_year", "funder"]
@@ -614,6 +595,7 @@ class AwardAdminForm(forms.ModelForm):
 
 @admin.register(Award)
 class AwardAdmin(CsvExportMixin, ScopedModelAdmin):
+    region_field = AWARD_REGION_PATHS
     form = AwardAdminForm
     list_display = ["programme", "recipient", "amount", "awarded_on"]
     list_filter = ["programme", AwardRegionFilter, "awarded_on"]
@@ -622,9 +604,6 @@ class AwardAdmin(CsvExportMixin, ScopedModelAdmin):
     autocomplete_fields = ["ulo", "region"]
     readonly_fields = ["created_at", "updated_at"]
     date_hierarchy = "awarded_on"
-
-    def scope_queryset(self, queryset, request):
-        return awards_visible(queryset, request)
 
     @admin.display(description="to")
     def recipient(self, award):

@@ -25,8 +25,10 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, V
 
 from citizenleaders import roles
 from leaders.forms.me import ActivityForm, CloseAccountForm, ProfileForm, StoryForm
-from leaders.models import Story
+from leaders.forms.requests import OfferAnswerForm
+from leaders.models import InvolvementMatch, Story
 from leaders.selectors import activity_totals, training_progress
+from leaders.services import requests as involvement
 from leaders.services.participation import (
     activity_create,
     activity_delete,
@@ -328,6 +330,122 @@ class StoryWithdrawView(OwnStoryMixin, TemplateView):
         return redirect("leaders:stories")
 
 
+# --- Requests for their involvement ------------------------------------------------
+
+
+class OfferListView(LeaderRequiredMixin, TemplateView):
+    """Offers waiting for an answer, those accepted, activities to confirm, and past ones."""
+
+    template_name = "leaders/me/offer_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(offers=involvement.leader_offers(self.leader), **kwargs)
+
+
+class OwnOfferMixin(LeaderRequiredMixin):
+    """An offer made to the signed-in leader (an ``InvolvementMatch``);
+    another leader's gives 404."""
+
+    @cached_property
+    def match(self):
+        return get_object_or_404(
+            self.leader.involvement_matches.select_related("request__local_authority", "activity"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            match=self.match, involvement_request=self.match.request, **kwargs
+        )
+
+
+class OfferDetailView(OwnOfferMixin, TemplateView):
+    """What the council asks, and the leader's answer: Accept or Decline (POST)."""
+
+    template_name = "leaders/me/offer_detail.html"
+
+    def can_answer(self):
+        return self.match.request.is_live and self.match.status in (
+            InvolvementMatch.Status.OFFERED,
+            InvolvementMatch.Status.ACCEPTED,
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", OfferAnswerForm())
+        return super().get_context_data(can_answer=self.can_answer(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = OfferAnswerForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        council = self.match.request.local_authority.name
+        try:
+            if form.cleaned_data["answer"] == "accept":
+                involvement.match_accept(match=self.match, by=request.user)
+                message = f"You have accepted. We have told {council} and the coordinators"
+            else:
+                involvement.match_decline(
+                    match=self.match, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                message = f"You have declined. We have told {council} and the coordinators"
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, message)
+        return redirect("leaders:offer", pk=self.match.pk)
+
+
+class OfferActivityView(OwnOfferMixin, ActivityFormMixin, FormView):
+    """After a request is completed: the activity, filled in from the request,
+    for the leader to check and save to their log. Once only: after that the
+    page leads to the activity."""
+
+    template_name = "leaders/me/offer_activity.html"
+
+    def not_now(self):
+        """Where to go instead when there is nothing to confirm, or None."""
+        if self.match.activity_id is not None:
+            messages.info(self.request, "You have already confirmed this activity")
+            return redirect(self.match.activity.get_absolute_url())
+        try:
+            involvement.match_check_activity(self.match)
+        except ValidationError as error:
+            messages.info(self.request, " ".join(error.messages))
+            return redirect("leaders:offer", pk=self.match.pk)
+        return None
+
+    def get(self, request, *args, **kwargs):
+        return self.not_now() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.not_now() or super().post(request, *args, **kwargs)
+
+    def get_initial(self):
+        initial = involvement.match_activity_initial(self.match)
+        initial["hours"] = hours_number(initial["hours"])  # "1.5", not "1.50"
+        return initial
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "current_council": self.match.request.local_authority,
+        }
+
+    def form_valid(self, form):
+        try:
+            activity = involvement.match_activity_create(
+                match=self.match, by=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            if error.code == "already":  # saved meanwhile, from another tab say
+                self.match.refresh_from_db()
+                return self.not_now()
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        self.say_saved(form, "Activity saved to your log. A coordinator will check it")
+        return redirect(activity.get_absolute_url())
+
+
 # --- Their data: for every signed-in person -----------------------------------------
 
 
@@ -395,4 +513,7 @@ urlpatterns = [
     path("data/", DataView.as_view(), name="data"),
     path("data/download/", DataDownloadView.as_view(), name="data_download"),
     path("close/", CloseAccountView.as_view(), name="close"),
+    path("requests/", OfferListView.as_view(), name="offers"),
+    path("requests/<int:pk>/", OfferDetailView.as_view(), name="offer"),
+    path("requests/<int:pk>/activity/", OfferActivityView.as_view(), name="offer_activity"),
 ]

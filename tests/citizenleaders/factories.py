@@ -2,7 +2,7 @@ import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
 
-from citizenleaders.models import StaffRole, User
+from citizenleaders.models import StaffInvitation, StaffRole, User
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 PASSWORD = "a-long-test-password-42"
@@ -36,3 +36,21 @@ class StaffRoleFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory, two_factor=True)
     kind = StaffRole.Kind.NATIONAL_COORDINATOR
+
+
+def leeds():
+    from ulos.models import LocalAuthority
+
+    return LocalAuthority.objects.get(gss_code="E08000035")
+
+
+class StaffInvitationFactory(factory.django.DjangoModelFactory):
+    """A waiting invitation to be council staff for Leeds, from a national
+    coordinator (a superuser)."""
+
+    class Meta:
+        model = StaffInvitation
+
+    email = factory.Sequence(lambda n: f"invited{n}@leeds.example.org")
+    local_authority = factory.LazyFunction(leeds)
+    invited_by = factory.SubFactory(UserFactory, is_superuser=True, two_factor=True)

@@ -11,11 +11,20 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from citizenleaders.roles import Role
-from leaders.models import Interest, Module, Skill, TrainingRecord
+from leaders.models import (
+    Interest,
+    InvolvementMatch,
+    InvolvementRequest,
+    Module,
+    Skill,
+    TrainingRecord,
+)
 from tests.conftest import make_person
 from tests.leaders.factories import (
     ActivityFactory,
     ApplicationFactory,
+    InvolvementMatchFactory,
+    InvolvementRequestFactory,
     LeaderFactory,
     StoryFactory,
     council,
@@ -142,7 +151,35 @@ EXPECTED = {
     "ulos:open_referral": everyone(OK),
     "ulos:grants": everyone(OK),
     "authorities:list": everyone(OK),
-    "authorities:detail": everyone(OK),
+    "authorities:detail": everyone(OK),  # with more for the council's staff
+    # The directory: council staff (of any council) and coordinators.
+    **{
+        f"directory:{name}": {
+            ANON: LOGIN,
+            **dict.fromkeys([MEMBER, APPLICANT, LEADER], FORBIDDEN),
+            **dict.fromkeys([STAFF, REGIONAL, NATIONAL], OK),
+        }
+        for name in ["list", "leader"]
+    },
+    # Requests for involvement: council staff ask and act on their council's;
+    # coordinators read those in their scope and act in the back office.
+    **{
+        f"requests:{name}": {
+            ANON: LOGIN,
+            **dict.fromkeys([MEMBER, APPLICANT, LEADER], FORBIDDEN),
+            **dict.fromkeys([STAFF, REGIONAL, NATIONAL], OK),
+        }
+        for name in ["list", "detail"]
+    },
+    **{
+        f"requests:{name}": {ANON: LOGIN, **dict.fromkeys(SIGNED_IN, FORBIDDEN), STAFF: OK}
+        for name in ["create", "cancel", "complete", "feedback"]
+    },
+    # A leader's offers: their own (others' give 404, tested below).
+    **{
+        f"leaders:{name}": {ANON: LOGIN, **dict.fromkeys(SIGNED_IN, FORBIDDEN), LEADER: OK}
+        for name in ["offers", "offer", "offer_activity"]
+    },
     # Accounts (django-allauth)
     "account_login": anonymous_only(("redirect", "/")),
     "account_signup": anonymous_only(("redirect", "/")),
@@ -256,6 +293,7 @@ SEE_AND_CHANGE = {"changelist", "change", "history"}  # read-only where the mode
 APPLICATION_STEPS = {"review", "invite", "accept", "decline"}
 LEADER_STEPS = {"pause", "leave", "reactivate"}
 CHECKING_STEPS = {"verify", "query", "approve"}  # activities and stories
+REQUEST_STEPS = {"match", "complete", "cancel"}
 ADMIN_MODELS = {
     "citizenleaders.user": {NATIONAL: ALL_ACTIONS, REGIONAL: set()},
     "citizenleaders.staffrole": {NATIONAL: ALL_ACTIONS, REGIONAL: set()},
@@ -290,6 +328,13 @@ ADMIN_MODELS = {
         NATIONAL: SEE_AND_CHANGE | {"delete", "approve"},
         REGIONAL: SEE_AND_CHANGE | {"approve"},
     },
+    # Council staff ask at /requests/; coordinators match, complete and cancel.
+    "leaders.involvementrequest": {
+        NATIONAL: SEE_AND_CHANGE | {"delete"} | REQUEST_STEPS,
+        REGIONAL: SEE_AND_CHANGE | REQUEST_STEPS,
+    },
+    # Made by matching, answered by the leader: read-only here.
+    "leaders.involvementmatch": {NATIONAL: SEE_AND_CHANGE, REGIONAL: SEE_AND_CHANGE},
     # The curriculum and the choices are set nationally.
     "leaders.module": {NATIONAL: ALL_ACTIONS, REGIONAL: SEE_AND_CHANGE},
     "leaders.interest": {NATIONAL: ALL_ACTIONS, REGIONAL: SEE_AND_CHANGE},
@@ -347,6 +392,11 @@ def sample_objects():
     story = StoryFactory(leader=leader)
     public_story = StoryFactory(leader=leader, status="approved", approved_at=timezone.now())
     someone_elses_role = make_person(STAFF).staff_role
+    in_directory = LeaderFactory(local_authority=leeds, in_directory=True)
+    match = InvolvementMatchFactory(
+        leader=in_directory,
+        request=InvolvementRequestFactory(requester=someone_elses_role.user),
+    )
     award = AwardFactory(
         ulo=UloFactory(slug="access-matrix-ulo", councils=[leeds]),
         programme__slug="access-matrix-fund",
@@ -361,6 +411,9 @@ def sample_objects():
         "leaders.trainingrecord": record.pk,
         "leaders.activity": activity.pk,
         "leaders.story": story.pk,
+        "leaders.involvementrequest": match.request_id,
+        "leaders.involvementmatch": match.pk,
+        "directory.leader": in_directory.pk,
         "public.story": public_story.pk,
         "leaders.module": record.module_id,
         "leaders.interest": Interest.objects.first().pk,
@@ -389,6 +442,15 @@ def concrete_url(name, route, model_objects, person):
         "ulos:programme": {"slug": "access-matrix-fund"},
         "authorities:detail": {"gss_code": "E08000035"},
         "stories:detail": {"pk": model_objects["public.story"]},
+        "directory:leader": {"pk": model_objects["directory.leader"]},
+        **{
+            f"requests:{name}": {"pk": model_objects["leaders.involvementrequest"]}
+            for name in ["detail", "cancel", "complete", "feedback"]
+        },
+        **{
+            f"leaders:{name}": {"pk": model_objects.get("own.match", 1)}
+            for name in ["offer", "offer_activity"]
+        },
         "apply:section": {"section": "about-you"},
         **{
             f"leaders:{name}": {"pk": model_objects.get("own.activity", 1)}
@@ -400,7 +462,14 @@ def concrete_url(name, route, model_objects, person):
         },
     }
     model_url = admin_model_url(name)
-    object_pages = {"change", "history", "delete", *APPLICATION_STEPS, *LEADER_STEPS}
+    object_pages = {
+        "change",
+        "history",
+        "delete",
+        *APPLICATION_STEPS,
+        *LEADER_STEPS,
+        *REQUEST_STEPS,
+    }
     if model_url and model_url[1] in object_pages | CHECKING_STEPS:
         model = model_url[0]
         object_id = model_objects.get(model, person.pk if person else 1)
@@ -435,6 +504,15 @@ def test_each_role_gets_the_expected_answer_everywhere(client, role, sample_obje
         if role == LEADER:  # a leader's own records
             sample_objects["own.activity"] = ActivityFactory(leader=person.leader).pk
             sample_objects["own.story"] = StoryFactory(leader=person.leader).pk
+            sample_objects["own.match"] = InvolvementMatchFactory(
+                leader=person.leader,
+                status=InvolvementMatch.Status.ACCEPTED,
+                request=InvolvementRequestFactory(
+                    status=InvolvementRequest.Status.COMPLETED,
+                    completed_at=timezone.now(),
+                    date=timezone.localdate(),
+                ),
+            ).pk
 
     wrong = []
     for name, route, _ in url_patterns():
@@ -488,3 +566,85 @@ def test_a_leader_cannot_reach_another_leaders_records(client, name, record, met
     assert response.status_code == 404
     record.refresh_from_db()
     assert model_to_dict(record) == before
+
+
+# Every address of a council's request, tried by staff of another council and
+# by a regional coordinator of another region: it is not found, and nothing
+# about it changes. (The back office's object pages are tried for every model
+# in ``test_admin_scope.py``.)
+REQUEST_ADDRESSES = [
+    # Council staff may use every page of their own council's requests...
+    *[
+        (STAFF, name, method)
+        for name in ["requests:detail", "requests:cancel", "requests:complete", "requests:feedback"]
+        for method in ["get", "post"]
+        if (name, method) != ("requests:detail", "post")
+    ],
+    # ...and coordinators read them (they act in the back office: 403 above).
+    (REGIONAL, "requests:detail", "get"),
+]
+
+
+def person_elsewhere(role):
+    """Staff of Bradford, or the coordinator of the North West: both outside Leeds."""
+    from citizenleaders.models import StaffRole
+    from tests.citizenleaders.factories import StaffRoleFactory, UserFactory
+    from ulos.models import Region
+
+    user = UserFactory(two_factor=True)
+    if role == STAFF:
+        StaffRoleFactory(
+            user=user, kind=StaffRole.Kind.COUNCIL_STAFF, local_authority=council("E08000032")
+        )
+    else:
+        StaffRoleFactory(
+            user=user,
+            kind=StaffRole.Kind.REGIONAL_COORDINATOR,
+            region=Region.objects.get(name="North West"),
+        )
+    return user
+
+
+@pytest.mark.parametrize(("role", "name", "method"), REQUEST_ADDRESSES)
+def test_a_councils_requests_are_not_found_outside_its_scope(client, role, name, method):
+    from django.urls import reverse
+
+    request = InvolvementRequestFactory(
+        requester=make_person(STAFF), date=timezone.localdate(), title="Leeds only"
+    )
+    InvolvementMatchFactory(request=request, status=InvolvementMatch.Status.ACCEPTED)
+    before = model_to_dict(request)
+    client.force_login(person_elsewhere(role))
+
+    data = {"reason": "Not mine", "feedback": "Not mine"}
+    response = getattr(client, method)(reverse(name, kwargs={"pk": request.pk}), data)
+
+    assert response.status_code == 404
+    request.refresh_from_db()
+    assert model_to_dict(request) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "method"), [(n, m) for n in ["offer", "offer_activity"] for m in ["get", "post"]]
+)
+def test_a_leader_cannot_reach_another_leaders_offers(client, name, method):
+    from django.urls import reverse
+
+    match = InvolvementMatchFactory(
+        request=InvolvementRequestFactory(
+            status=InvolvementRequest.Status.COMPLETED,
+            completed_at=timezone.now(),
+            date=timezone.localdate(),
+        ),
+        status=InvolvementMatch.Status.ACCEPTED,
+    )
+    client.force_login(make_person(LEADER))
+
+    response = getattr(client, method)(
+        reverse(f"leaders:{name}", kwargs={"pk": match.pk}), {"answer": "decline"}
+    )
+
+    assert response.status_code == 404
+    match.refresh_from_db()
+    assert match.status == InvolvementMatch.Status.ACCEPTED
+    assert match.activity is None

@@ -1,7 +1,16 @@
+import datetime
+
 import factory
 from django.utils import timezone
 
-from leaders.models import Activity, Application, Leader, Story
+from leaders.models import (
+    Activity,
+    Application,
+    InvolvementMatch,
+    InvolvementRequest,
+    Leader,
+    Story,
+)
 from tests.citizenleaders.factories import UserFactory
 from ulos.models import LocalAuthority
 
@@ -69,3 +78,32 @@ class TrainingRecordFactory(factory.django.DjangoModelFactory):
     module = factory.LazyFunction(first_module)
     status = "completed"
     completed_on = factory.LazyFunction(timezone.localdate)
+
+
+class InvolvementRequestFactory(factory.django.DjangoModelFactory):
+    """An open request from Leeds, a fortnight away. Pass ``requester`` as
+    council staff of the council when the test needs them to act on it."""
+
+    class Meta:
+        model = InvolvementRequest
+
+    requester = factory.SubFactory(UserFactory)
+    local_authority = factory.LazyFunction(council)
+    title = "Carers’ strategy workshop"
+    purpose = InvolvementRequest.Purpose.MEETING
+    date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+    hours = 2
+    location = "Civic Hall, Calverley Street, Leeds"
+    description = "Help us plan the carers’ strategy for next year."
+    status = InvolvementRequest.Status.OPEN
+
+
+class InvolvementMatchFactory(factory.django.DjangoModelFactory):
+    """A leader in the directory put forward for a request, waiting for their answer."""
+
+    class Meta:
+        model = InvolvementMatch
+
+    request = factory.SubFactory(InvolvementRequestFactory)
+    leader = factory.SubFactory(LeaderFactory, in_directory=True)
+    status = InvolvementMatch.Status.OFFERED

@@ -336,7 +336,7 @@ def test_a_regional_coordinator_sees_and_acts_on_their_region_only(client, regio
     westminster = ApplicationFactory(local_authority=council(WESTMINSTER))
 
     assert listed(client.get(APPLICATIONS)) == [leeds]
-    assert client.get(change_url(westminster)).status_code == 302  # "doesn't exist"
+    assert client.get(change_url(westminster)).status_code == 404  # as if it did not exist
     for step in ["review", "invite", "accept", "decline"]:
         assert client.get(step_url(westminster, step)).status_code == 404
     response = commits(lambda: client.post(step_url(westminster, "review")))
