@@ -666,6 +666,8 @@ DIRECTORY_FIELDSETS = [
 @admin.register(Leader)
 class LeaderAdmin(ConfirmationMixin, CsvExportMixin, ScopedModelAdmin):
     region_field = "local_authority__region"
+    # Explicit: the training counts group the query, which drops Meta.ordering.
+    ordering = ["user__full_name", "user__email", "pk"]
     form = LeaderAdminForm
     list_display = ["name", "status", "training_progress", "local_authority", "region"]
     list_filter = [
@@ -1680,6 +1682,18 @@ class InvolvementMatchAdmin(CsvExportMixin, ScopedModelAdmin):
     ]
     readonly_fields = fields
     view_on_site = False  # its address is the leader's own page
+
+    def get_search_fields(self, request):
+        # Council staff search by name only: a leader's email is theirs to share.
+        if roles.is_coordinator(request.user):
+            return self.search_fields
+        return ["leader__user__full_name", "request__title"]
+
+    def get_fields(self, request, obj=None):
+        # Why a leader declined is for coordinators only.
+        if roles.is_coordinator(request.user):
+            return self.fields
+        return [name for name in self.fields if name != "decline_reason"]
 
     def has_add_permission(self, request):
         return False

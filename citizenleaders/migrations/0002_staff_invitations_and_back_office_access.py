@@ -9,57 +9,125 @@ import citizenleaders.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('citizenleaders', '0001_initial'),
-        ('ulos', '0004_services_and_criteria'),
+        ("citizenleaders", "0001_initial"),
+        ("ulos", "0004_services_and_criteria"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StaffInvitation',
+            name="StaffInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last updated')),
-                ('email', models.EmailField(max_length=254, verbose_name='email address')),
-                ('admin_access', models.BooleanField(default=False, help_text="Read-only access to their own council's records in the back office.", verbose_name='may use the back office')),
-                ('token', models.CharField(default=citizenleaders.models.new_invitation_token, editable=False, max_length=64, unique=True)),
-                ('expires_at', models.DateTimeField(default=citizenleaders.models.invitation_expiry, verbose_name='expires')),
-                ('accepted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='accepted')),
-                ('withdrawn_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='withdrawn')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last updated")),
+                ("email", models.EmailField(max_length=254, verbose_name="email address")),
+                (
+                    "admin_access",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Read-only access to their own council's records in the back office.",
+                        verbose_name="may use the back office",
+                    ),
+                ),
+                (
+                    "token",
+                    models.CharField(
+                        default=citizenleaders.models.new_invitation_token,
+                        editable=False,
+                        max_length=64,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "expires_at",
+                    models.DateTimeField(
+                        default=citizenleaders.models.invitation_expiry, verbose_name="expires"
+                    ),
+                ),
+                (
+                    "accepted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="accepted"
+                    ),
+                ),
+                (
+                    "withdrawn_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="withdrawn"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'staff invitation',
-                'ordering': ['-created_at'],
+                "verbose_name": "staff invitation",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='staffrole',
-            name='admin_access',
-            field=models.BooleanField(default=False, help_text="Council staff only: read-only access to their own council's records in the back office.", verbose_name='may use the back office'),
+            model_name="staffrole",
+            name="admin_access",
+            field=models.BooleanField(
+                default=False,
+                help_text="Council staff only: read-only access to their own council's records in the back office.",
+                verbose_name="may use the back office",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='staffrole',
-            constraint=models.CheckConstraint(condition=models.Q(('admin_access', False), ('kind', 'council_staff'), _connector='OR'), name='staff_role_admin_access_only_for_council_staff'),
+            model_name="staffrole",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("admin_access", False), ("kind", "council_staff"), _connector="OR"
+                ),
+                name="staff_role_admin_access_only_for_council_staff",
+            ),
         ),
         migrations.AddField(
-            model_name='staffinvitation',
-            name='accepted_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='accepted by'),
+            model_name="staffinvitation",
+            name="accepted_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="accepted by",
+            ),
         ),
         migrations.AddField(
-            model_name='staffinvitation',
-            name='invited_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="staffinvitation",
+            name="invited_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='staffinvitation',
-            name='local_authority',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ulos.localauthority', verbose_name='council'),
+            model_name="staffinvitation",
+            name="local_authority",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="ulos.localauthority",
+                verbose_name="council",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='staffinvitation',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('email'), condition=models.Q(('accepted_at__isnull', True), ('withdrawn_at__isnull', True)), name='one_open_staff_invitation_per_email', violation_error_message='This address already has an invitation waiting.'),
+            model_name="staffinvitation",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("email"),
+                condition=models.Q(("accepted_at__isnull", True), ("withdrawn_at__isnull", True)),
+                name="one_open_staff_invitation_per_email",
+                violation_error_message="This address already has an invitation waiting.",
+            ),
         ),
     ]

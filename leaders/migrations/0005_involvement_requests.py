@@ -6,85 +6,264 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('leaders', '0004_position_help_text'),
-        ('ulos', '0004_services_and_criteria'),
+        ("leaders", "0004_position_help_text"),
+        ("ulos", "0004_services_and_criteria"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InvolvementRequest',
+            name="InvolvementRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last updated')),
-                ('title', models.CharField(max_length=200, verbose_name='short title')),
-                ('purpose', models.CharField(choices=[('meeting', 'A meeting'), ('team_training', 'Training a team'), ('event', 'An event'), ('consultation', 'A consultation'), ('interview_panel', 'An interview panel'), ('other', 'Something else')], max_length=30, verbose_name='what it is for')),
-                ('purpose_other', models.CharField(blank=True, max_length=200, verbose_name='what else')),
-                ('date', models.DateField(verbose_name='date')),
-                ('start_time', models.TimeField(blank=True, null=True, verbose_name='start time')),
-                ('hours', models.DecimalField(decimal_places=2, max_digits=4, verbose_name='how long (hours)')),
-                ('online', models.BooleanField(default=False, verbose_name='online')),
-                ('location', models.CharField(blank=True, max_length=300, verbose_name='where')),
-                ('expenses_offered', models.BooleanField(default=False, verbose_name='travel and other expenses paid')),
-                ('payment_offered', models.BooleanField(default=False, verbose_name='payment for involvement offered')),
-                ('payment_details', models.CharField(blank=True, max_length=300, verbose_name='what is offered')),
-                ('description', models.TextField(verbose_name='what it involves')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('matched', 'Matched'), ('accepted', 'Accepted'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], default='open', max_length=20)),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='completed')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled')),
-                ('cancel_reason', models.TextField(blank=True, verbose_name='why it was cancelled')),
-                ('feedback', models.TextField(blank=True, verbose_name='feedback from the council')),
-                ('feedback_at', models.DateTimeField(blank=True, null=True, verbose_name='feedback given')),
-                ('leaders', models.ManyToManyField(blank=True, related_name='requested_in', to='leaders.leader', verbose_name='leaders asked for')),
-                ('local_authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='involvement_requests', to='ulos.localauthority', verbose_name='council')),
-                ('requester', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='involvement_requests', to=settings.AUTH_USER_MODEL, verbose_name='asked by')),
-                ('skills', models.ManyToManyField(blank=True, related_name='involvement_requests', to='leaders.skill', verbose_name='skills wanted')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last updated")),
+                ("title", models.CharField(max_length=200, verbose_name="short title")),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("meeting", "A meeting"),
+                            ("team_training", "Training a team"),
+                            ("event", "An event"),
+                            ("consultation", "A consultation"),
+                            ("interview_panel", "An interview panel"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=30,
+                        verbose_name="what it is for",
+                    ),
+                ),
+                (
+                    "purpose_other",
+                    models.CharField(blank=True, max_length=200, verbose_name="what else"),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                ("start_time", models.TimeField(blank=True, null=True, verbose_name="start time")),
+                (
+                    "hours",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=4, verbose_name="how long (hours)"
+                    ),
+                ),
+                ("online", models.BooleanField(default=False, verbose_name="online")),
+                ("location", models.CharField(blank=True, max_length=300, verbose_name="where")),
+                (
+                    "expenses_offered",
+                    models.BooleanField(
+                        default=False, verbose_name="travel and other expenses paid"
+                    ),
+                ),
+                (
+                    "payment_offered",
+                    models.BooleanField(
+                        default=False, verbose_name="payment for involvement offered"
+                    ),
+                ),
+                (
+                    "payment_details",
+                    models.CharField(blank=True, max_length=300, verbose_name="what is offered"),
+                ),
+                ("description", models.TextField(verbose_name="what it involves")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("matched", "Matched"),
+                            ("accepted", "Accepted"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "completed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="completed"),
+                ),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="cancelled"),
+                ),
+                (
+                    "cancel_reason",
+                    models.TextField(blank=True, verbose_name="why it was cancelled"),
+                ),
+                (
+                    "feedback",
+                    models.TextField(blank=True, verbose_name="feedback from the council"),
+                ),
+                (
+                    "feedback_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="feedback given"),
+                ),
+                (
+                    "leaders",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="requested_in",
+                        to="leaders.leader",
+                        verbose_name="leaders asked for",
+                    ),
+                ),
+                (
+                    "local_authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="involvement_requests",
+                        to="ulos.localauthority",
+                        verbose_name="council",
+                    ),
+                ),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="involvement_requests",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="asked by",
+                    ),
+                ),
+                (
+                    "skills",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="involvement_requests",
+                        to="leaders.skill",
+                        verbose_name="skills wanted",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'involvement request',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "involvement request",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='InvolvementMatch',
+            name="InvolvementMatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last updated')),
-                ('status', models.CharField(choices=[('offered', "Waiting for the leader's answer"), ('accepted', 'Accepted'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn')], default='offered', max_length=20)),
-                ('responded_at', models.DateTimeField(blank=True, null=True, verbose_name='answered')),
-                ('decline_reason', models.TextField(blank=True, verbose_name='why they declined')),
-                ('activity', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='involvement_match', to='leaders.activity', verbose_name='activity logged')),
-                ('leader', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='involvement_matches', to='leaders.leader')),
-                ('matched_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='matched by')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='matches', to='leaders.involvementrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last updated")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("offered", "Waiting for the leader's answer"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="offered",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "responded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="answered"),
+                ),
+                ("decline_reason", models.TextField(blank=True, verbose_name="why they declined")),
+                (
+                    "activity",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="involvement_match",
+                        to="leaders.activity",
+                        verbose_name="activity logged",
+                    ),
+                ),
+                (
+                    "leader",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="involvement_matches",
+                        to="leaders.leader",
+                    ),
+                ),
+                (
+                    "matched_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="matched by",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="matches",
+                        to="leaders.involvementrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'matched leader',
-                'ordering': ['request', 'pk'],
+                "verbose_name": "matched leader",
+                "ordering": ["request", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='involvementrequest',
-            index=models.Index(fields=['local_authority', 'status'], name='leaders_inv_local_a_cd7b73_idx'),
+            model_name="involvementrequest",
+            index=models.Index(
+                fields=["local_authority", "status"], name="leaders_inv_local_a_cd7b73_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='involvementrequest',
-            constraint=models.CheckConstraint(condition=models.Q(('hours__gt', 0), ('hours__lte', 24)), name='request_hours_between_0_and_24', violation_error_message='How long must be more than 0 and at most 24 hours.'),
+            model_name="involvementrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hours__gt", 0), ("hours__lte", 24)),
+                name="request_hours_between_0_and_24",
+                violation_error_message="How long must be more than 0 and at most 24 hours.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='involvementrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'completed'), _negated=True), ('completed_at__isnull', False), _connector='OR'), name='completed_request_has_date'),
+            model_name="involvementrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "completed"), _negated=True),
+                    ("completed_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="completed_request_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='involvementrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'cancelled'), _negated=True), ('cancelled_at__isnull', False), _connector='OR'), name='cancelled_request_has_date'),
+            model_name="involvementrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "cancelled"), _negated=True),
+                    ("cancelled_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="cancelled_request_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='involvementmatch',
-            constraint=models.UniqueConstraint(fields=('request', 'leader'), name='one_match_per_leader_per_request', violation_error_message='This leader is already matched to this request.'),
+            model_name="involvementmatch",
+            constraint=models.UniqueConstraint(
+                fields=("request", "leader"),
+                name="one_match_per_leader_per_request",
+                violation_error_message="This leader is already matched to this request.",
+            ),
         ),
     ]

@@ -416,6 +416,20 @@ def person_data_export(*, user) -> dict:
                 }
                 for story in leader.stories.order_by("created_at")
             ],
+            "requests_for_involvement": [
+                {
+                    "title": match.request.title,
+                    "council": _council(match.request.local_authority),
+                    "date": match.request.date,
+                    "request_status": _choice(match.request, "status"),
+                    "your_answer": _choice(match, "status"),
+                    "answered": match.responded_at,
+                    "reason_for_declining": match.decline_reason,
+                }
+                for match in leader.involvement_matches.select_related(
+                    "request__local_authority"
+                ).order_by("created_at")
+            ],
         }
     return data
 
@@ -475,6 +489,7 @@ def _leader_anonymise(leader: Leader) -> None:
     leader.interests.clear()
     leader.skills.clear()
     leader.stories.all().delete()
+    leader.involvement_matches.update(decline_reason="")
     leader.activities.update(
         organisation="",
         description="",

@@ -46,6 +46,7 @@ ANONYMOUS_ACCOUNT_PAGES = [
     "/accounts/confirm-email/not-a-real-key/",
     "/accounts/password/reset/key/1-not-a-real-key/",
     "/accounts/inactive/",
+    reverse("staff_invitation", args=["not-a-real-token"]),
 ]
 SIGNED_IN_ACCOUNT_PAGES = [
     "/me/",

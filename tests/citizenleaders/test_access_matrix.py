@@ -19,6 +19,7 @@ from leaders.models import (
     Skill,
     TrainingRecord,
 )
+from tests.citizenleaders.factories import StaffInvitationFactory
 from tests.conftest import make_person
 from tests.leaders.factories import (
     ActivityFactory,
@@ -180,6 +181,8 @@ EXPECTED = {
         f"leaders:{name}": {ANON: LOGIN, **dict.fromkeys(SIGNED_IN, FORBIDDEN), LEADER: OK}
         for name in ["offers", "offer", "offer_activity"]
     },
+    # An invitation to act as council staff: an unknown link explains itself.
+    "staff_invitation": everyone(OK),
     # Accounts (django-allauth)
     "account_login": anonymous_only(("redirect", "/")),
     "account_signup": anonymous_only(("redirect", "/")),
@@ -294,9 +297,15 @@ APPLICATION_STEPS = {"review", "invite", "accept", "decline"}
 LEADER_STEPS = {"pause", "leave", "reactivate"}
 CHECKING_STEPS = {"verify", "query", "approve"}  # activities and stories
 REQUEST_STEPS = {"match", "complete", "cancel"}
+INVITATION_STEPS = {"resend", "withdraw"}
 ADMIN_MODELS = {
     "citizenleaders.user": {NATIONAL: ALL_ACTIONS, REGIONAL: set()},
-    "citizenleaders.staffrole": {NATIONAL: ALL_ACTIONS, REGIONAL: set()},
+    # Regional coordinators grant the council staff role for their region's councils.
+    "citizenleaders.staffrole": {NATIONAL: ALL_ACTIONS, REGIONAL: ALL_ACTIONS},
+    "citizenleaders.staffinvitation": {
+        NATIONAL: ALL_ACTIONS | INVITATION_STEPS,
+        REGIONAL: (ALL_ACTIONS - {"delete"}) | INVITATION_STEPS,  # they withdraw instead
+    },
     "account.emailaddress": {NATIONAL: ALL_ACTIONS, REGIONAL: set()},
     "mfa.authenticator": {NATIONAL: ALL_ACTIONS, REGIONAL: set()},
     "ulos.region": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
@@ -412,6 +421,7 @@ def sample_objects():
         "leaders.activity": activity.pk,
         "leaders.story": story.pk,
         "leaders.involvementrequest": match.request_id,
+        "citizenleaders.staffinvitation": StaffInvitationFactory(local_authority=leeds).pk,
         "leaders.involvementmatch": match.pk,
         "directory.leader": in_directory.pk,
         "public.story": public_story.pk,
@@ -443,6 +453,7 @@ def concrete_url(name, route, model_objects, person):
         "authorities:detail": {"gss_code": "E08000035"},
         "stories:detail": {"pk": model_objects["public.story"]},
         "directory:leader": {"pk": model_objects["directory.leader"]},
+        "staff_invitation": {"token": "not-a-real-token"},
         **{
             f"requests:{name}": {"pk": model_objects["leaders.involvementrequest"]}
             for name in ["detail", "cancel", "complete", "feedback"]
@@ -469,6 +480,7 @@ def concrete_url(name, route, model_objects, person):
         *APPLICATION_STEPS,
         *LEADER_STEPS,
         *REQUEST_STEPS,
+        *INVITATION_STEPS,
     }
     if model_url and model_url[1] in object_pages | CHECKING_STEPS:
         model = model_url[0]

@@ -129,7 +129,9 @@ def label(model):
 
 
 REGISTERED = sorted(admin.site._registry, key=label)
-SCOPED = [model for model in REGISTERED if not isinstance(admin.site._registry[model], NationalListAdmin)]
+SCOPED = [
+    model for model in REGISTERED if not isinstance(admin.site._registry[model], NationalListAdmin)
+]
 
 
 def url(model, action, *args):

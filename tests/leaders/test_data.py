@@ -351,3 +351,28 @@ def test_the_command_can_be_given_a_period(settings):
     application_decided(Application.Status.WITHDRAWN, 100)
 
     assert "Erased 1" in erase(days=50)
+
+
+def test_a_leaders_requests_for_involvement_are_in_their_data_and_erased_with_it(client, leader):
+    from leaders.models import InvolvementMatch
+    from tests.leaders.factories import InvolvementMatchFactory
+
+    match = InvolvementMatchFactory(
+        leader=leader,
+        status=InvolvementMatch.Status.DECLINED,
+        decline_reason="I have a hospital appointment that day.",
+        request__title="Carers' strategy panel",
+    )
+    client.force_login(leader.user)
+
+    data = json.loads(client.get(reverse("leaders:data_download")).content)
+
+    [offer] = data["leader"]["requests_for_involvement"]
+    assert offer["title"] == "Carers' strategy panel"
+    assert offer["your_answer"] == {"code": "declined", "label": "Declined"}
+    assert offer["reason_for_declining"] == "I have a hospital appointment that day."
+
+    close(client)
+
+    match.refresh_from_db()
+    assert match.decline_reason == ""
