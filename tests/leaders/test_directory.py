@@ -534,7 +534,7 @@ def test_a_leaders_page_asks_for_their_involvement(staff, leaders):
     page = staff.get(leader_page(priya)).content.decode()
 
     assert f'href="{ask}?leader={priya.pk}"' in page
-    assert "Ask for Priya Shah's involvement" in page
+    assert "Ask for Priya Shah’s involvement" in page
 
 
 def test_an_unknown_leader_is_not_found(staff, leaders):
