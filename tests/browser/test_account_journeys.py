@@ -60,7 +60,8 @@ def test_a_mistake_on_sign_up_is_explained_at_the_top(site, page):
     page.get_by_label("Email address").fill("not-an-email")
     page.get_by_role("button", name="Create account").click()
 
-    assert page.title().startswith("Error: ")
+    # Waits for the page that comes back, rather than reading the title mid-way.
+    expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("There is a problem")
     expect(summary.get_by_role("link").first).to_be_visible()
