@@ -279,6 +279,30 @@ class ProfileForm(forms.Form):
 # --- Activities ------------------------------------------------------------
 
 HOURS_MESSAGE = "Enter hours between 0.25 and 24"
+
+
+def hours_field(*, label, help_text, required_message, invalid_message):
+    """A number of hours from a quarter of an hour to a day, as the database allows."""
+    return forms.DecimalField(
+        label=label,
+        help_text=help_text,
+        min_value=Decimal("0.25"),
+        max_value=Decimal("24"),
+        max_digits=4,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        error_messages={
+            "required": required_message,
+            "invalid": invalid_message,
+            "min_value": HOURS_MESSAGE,
+            "max_value": HOURS_MESSAGE,
+            "max_digits": HOURS_MESSAGE,
+            "max_whole_digits": HOURS_MESSAGE,
+            "max_decimal_places": "Hours can have up to 2 decimal places, like 1.25",
+        },
+    )
+
+
 MEETING_KINDS = " or ".join(f"‘{Activity.Kind(kind).label}’" for kind in Activity.MEETINGS)
 
 
@@ -303,23 +327,11 @@ class ActivityForm(forms.Form):
         help_text="For example, 27 3 2025",
         required_message="Enter the date you did it",
     )
-    hours = forms.DecimalField(
+    hours = hours_field(
         label="How many hours did it take?",
         help_text="Include preparation and travel. For example, 2 or 1.5",
-        min_value=Decimal("0.25"),
-        max_value=Decimal("24"),
-        max_digits=4,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter how many hours it took",
-            "invalid": "Hours must be a number, like 2 or 1.5",
-            "min_value": HOURS_MESSAGE,
-            "max_value": HOURS_MESSAGE,
-            "max_digits": HOURS_MESSAGE,
-            "max_whole_digits": HOURS_MESSAGE,
-            "max_decimal_places": "Hours can have up to 2 decimal places, like 1.25",
-        },
+        required_message="Enter how many hours it took",
+        invalid_message="Hours must be a number, like 2 or 1.5",
     )
     local_authority = forms.ModelChoiceField(
         label="Which council was involved? (optional)",

@@ -13,14 +13,13 @@ questions when JavaScript is off.
 
 import re
 from datetime import time
-from decimal import Decimal
 
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from leaders.forms.me import HOURS_MESSAGE, GovukDateField, text_field
+from leaders.forms.me import GovukDateField, hours_field, text_field
 from leaders.models import InvolvementRequest, Leader, Skill
 from leaders.services.requests import leader_name
 
@@ -88,23 +87,11 @@ class RequestForm(forms.Form):
         help_text="For example, 10am, 2:30pm or 14:30.",
         attrs={"spellcheck": "false"},
     )
-    hours = forms.DecimalField(
+    hours = hours_field(
         label="How long will it take, in hours?",
         help_text="Include any time to prepare. For example, 2 or 1.5",
-        min_value=Decimal("0.25"),
-        max_value=Decimal("24"),
-        max_digits=4,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-        error_messages={
-            "required": "Enter how long it will take, in hours",
-            "invalid": "How long must be a number of hours, like 2 or 1.5",
-            "min_value": HOURS_MESSAGE,
-            "max_value": HOURS_MESSAGE,
-            "max_digits": HOURS_MESSAGE,
-            "max_whole_digits": HOURS_MESSAGE,
-            "max_decimal_places": "Hours can have up to 2 decimal places, like 1.25",
-        },
+        required_message="Enter how long it will take, in hours",
+        invalid_message="How long must be a number of hours, like 2 or 1.5",
     )
     where = forms.ChoiceField(
         label="Is it online or in person?",
