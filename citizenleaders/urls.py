@@ -35,6 +35,8 @@ urlpatterns = [
     path("data/", TemplateView.as_view(template_name="citizenleaders/data.html"), name="data"),
     path("me/", views.AccountHomeView.as_view(), name="me"),
     path("apply/", include((apply.urlpatterns, "apply"))),
+    # /events/ and /me/events/
+    path("", include("events.urls")),
     path("me/", include((me.urlpatterns, "leaders"))),
     path("stories/", include((stories.urlpatterns, "stories"))),
     path("ulos/", include("ulos.urls")),
