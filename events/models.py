@@ -109,7 +109,9 @@ class Event(TimeStampedModel):
         max_length=220,
         unique=True,
         blank=True,
-        help_text="Made from the date and title if left blank, such as 2027-03-leeds-regional-meeting.",
+        help_text=(
+            "Made from the date and title if left blank, such as 2027-03-leeds-regional-meeting."
+        ),
     )
     kind = models.CharField("kind of event", max_length=30, choices=Kind.choices)
     audience = models.CharField("who it is for", max_length=20, choices=Audience.choices)
