@@ -66,6 +66,16 @@ REGIONAL_COORDINATOR_PERMISSIONS = {
         "view_fundingprogramme",
         "view_award",
     },
+    "events": {
+        # Their region's events: setting them up and changing them; cancelling
+        # goes through the "Cancel event" button. Bookings are people's own:
+        # "change" is for marking attendance, through the list actions.
+        "view_event",
+        "add_event",
+        "change_event",
+        "view_registration",
+        "change_registration",
+    },
 }
 
 # Read-only, and for a leader only what the directory shows (the leader admin
@@ -80,6 +90,12 @@ COUNCIL_STAFF_PERMISSIONS = {
     "ulos": {
         "view_localauthority",
         "view_ulo",
+    },
+    # The events their council hosts, and who is coming (access needs only
+    # for events they organise).
+    "events": {
+        "view_event",
+        "view_registration",
     },
 }
 

@@ -11,6 +11,7 @@ def site(request):
     navigation = [
         ("About", reverse("about:index"), "/about/"),
         ("User-led organisations", reverse("ulos:list"), ("/ulos/", "/authorities/")),
+        ("Events", reverse("events:list"), "/events/"),
     ]
     if user is not None and user.is_authenticated:
         if roles.is_council_staff(user) or roles.is_coordinator(user):

@@ -8,6 +8,7 @@ services in ``events/services.py`` change it only while holding the event's
 row lock, in the same transaction as the bookings themselves.
 """
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -288,7 +289,10 @@ class Event(TimeStampedModel):
 
     @property
     def hours(self):
-        return (self.end - self.start).total_seconds() / 3600
+        # Datetimes sharing one time zone subtract as wall-clock times, so
+        # a night across a clock change would be an hour out: count in UTC.
+        end, start = self.end.astimezone(datetime.UTC), self.start.astimezone(datetime.UTC)
+        return (end - start).total_seconds() / 3600
 
 
 class RegistrationQuerySet(models.QuerySet):

@@ -239,7 +239,7 @@ def attendance_record(*, registrations, attended: bool, by) -> int:
     now = timezone.now()
     marked = 0
     rows = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .filter(pk__in=[r.pk for r in registrations], status=Registration.Status.CONFIRMED)
         .filter(event__start__lte=now)
         .select_related("event", "user__leader")
