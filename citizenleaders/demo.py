@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from citizenleaders.models import StaffRole, User
+from events.demo import seed_events
 from leaders.demo import seed_leaders
 from leaders.models import Application, Leader
 from ulos.demo import seed_ulos
@@ -129,4 +130,5 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD, totp_secret: str = DEFAULT_TO
 
     seed_ulos(by=national)
     seed_leaders(by=national)
+    seed_events(by=national)
     return ACCOUNTS

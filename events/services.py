@@ -295,7 +295,10 @@ def reminders_send(*, now=None) -> tuple[int, int]:
     events = _reminder_window(now)
     reminders = 0
     pending = Registration.objects.filter(
-        event__in=events, status=Registration.Status.CONFIRMED, reminder_sent_at__isnull=True
+        event__in=events,
+        status=Registration.Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        user__is_active=True,
     ).select_related("event", "user")
     for registration in pending:
         with transaction.atomic():
@@ -311,12 +314,14 @@ def reminders_send(*, now=None) -> tuple[int, int]:
                 reminders += 1
     summaries = 0
     for event in events.filter(organiser_summary_sent_at__isnull=True):
+        recipients = organiser_emails(event)
+        if not recipients:
+            continue  # kept for a later run, once the event has an organiser
         with transaction.atomic():
             claimed = Event.objects.filter(
                 pk=event.pk, organiser_summary_sent_at__isnull=True
             ).update(organiser_summary_sent_at=now)
-            recipients = organiser_emails(event)
-            if claimed and recipients:
+            if claimed:
                 send_email(
                     to=recipients,
                     name="event_organiser_summary",

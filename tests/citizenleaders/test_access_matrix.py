@@ -21,6 +21,7 @@ from leaders.models import (
 )
 from tests.citizenleaders.factories import StaffInvitationFactory
 from tests.conftest import make_person
+from tests.events.factories import EventFactory, RegistrationFactory
 from tests.leaders.factories import (
     ActivityFactory,
     ApplicationFactory,
@@ -181,6 +182,17 @@ EXPECTED = {
         f"leaders:{name}": {ANON: LOGIN, **dict.fromkeys(SIGNED_IN, FORBIDDEN), LEADER: OK}
         for name in ["offers", "offer", "offer_activity"]
     },
+    # Events: the sample event is public; everyone signed in has booked it.
+    "events:list": everyone(OK),
+    "events:past": everyone(OK),
+    "events:detail": everyone(OK),
+    "events:calendar": everyone(OK),
+    "events:feed": everyone(OK),
+    "events:private_feed": everyone(NOT_FOUND),  # a wrong token
+    "events:book": signed_in_only(),  # changes the needs of a booking made
+    "events:cancel": signed_in_only(),  # only one's own booking (others' 404, tested below)
+    "events:mine": signed_in_only(),
+    "events:calendar_feed": signed_in_only(),
     # An invitation to act as council staff: an unknown link explains itself.
     "staff_invitation": everyone(OK),
     # Accounts (django-allauth)
@@ -298,6 +310,7 @@ LEADER_STEPS = {"pause", "leave", "reactivate"}
 CHECKING_STEPS = {"verify", "query", "approve"}  # activities and stories
 REQUEST_STEPS = {"match", "complete", "cancel"}
 INVITATION_STEPS = {"resend", "withdraw"}
+EVENT_STEPS = {"attendees", "attendees_csv", "email", "cancel"}
 ADMIN_MODELS = {
     "citizenleaders.user": {NATIONAL: ALL_ACTIONS, REGIONAL: set()},
     # Regional coordinators grant the council staff role for their region's councils.
@@ -344,6 +357,13 @@ ADMIN_MODELS = {
     },
     # Made by matching, answered by the leader: read-only here.
     "leaders.involvementmatch": {NATIONAL: SEE_AND_CHANGE, REGIONAL: SEE_AND_CHANGE},
+    # Events are run from here; bookings are made on the site.
+    # An event with bookings is cancelled, never deleted.
+    "events.event": {
+        NATIONAL: {"changelist", "add", "change", "history"} | EVENT_STEPS,
+        REGIONAL: {"changelist", "add", "change", "history"} | EVENT_STEPS,
+    },
+    "events.registration": {NATIONAL: SEE_AND_CHANGE, REGIONAL: SEE_AND_CHANGE},
     # The curriculum and the choices are set nationally.
     "leaders.module": {NATIONAL: ALL_ACTIONS, REGIONAL: SEE_AND_CHANGE},
     "leaders.interest": {NATIONAL: ALL_ACTIONS, REGIONAL: SEE_AND_CHANGE},
@@ -413,7 +433,12 @@ def sample_objects():
     assessment = Assessment.objects.create(
         ulo=award.ulo, criterion=Criterion.objects.first(), result=Assessment.Result.MET
     )
+    event = EventFactory(host_council=leeds, region=leeds.region, slug="access-matrix-event")
+    registration = RegistrationFactory(event=event)
     return {
+        "events.event": event.pk,
+        "events.registration": registration.pk,
+        "public.event": event.slug,
         "citizenleaders.staffrole": someone_elses_role.pk,
         "leaders.application": application.pk,
         "leaders.leader": leader.pk,
@@ -454,6 +479,11 @@ def concrete_url(name, route, model_objects, person):
         "stories:detail": {"pk": model_objects["public.story"]},
         "directory:leader": {"pk": model_objects["directory.leader"]},
         "staff_invitation": {"token": "not-a-real-token"},
+        "events:private_feed": {"token": "not-a-real-token"},
+        **{
+            f"events:{name}": {"slug": model_objects["public.event"]}
+            for name in ["detail", "book", "cancel", "calendar"]
+        },
         **{
             f"requests:{name}": {"pk": model_objects["leaders.involvementrequest"]}
             for name in ["detail", "cancel", "complete", "feedback"]
@@ -481,6 +511,7 @@ def concrete_url(name, route, model_objects, person):
         *LEADER_STEPS,
         *REQUEST_STEPS,
         *INVITATION_STEPS,
+        *EVENT_STEPS,
     }
     if model_url and model_url[1] in object_pages | CHECKING_STEPS:
         model = model_url[0]
@@ -513,6 +544,7 @@ def test_each_role_gets_the_expected_answer_everywhere(client, role, sample_obje
             sample_objects.setdefault(model, person.pk)
         authenticator = person.authenticator_set.first()
         sample_objects.setdefault("mfa.authenticator", authenticator.pk if authenticator else 1)
+        RegistrationFactory(event_id=sample_objects["events.event"], user=person)
         if role == LEADER:  # a leader's own records
             sample_objects["own.activity"] = ActivityFactory(leader=person.leader).pk
             sample_objects["own.story"] = StoryFactory(leader=person.leader).pk

@@ -26,6 +26,7 @@ from citizenleaders.roles import Role
 from leaders.models import Application
 from tests.citizenleaders.factories import StaffInvitationFactory, UserFactory
 from tests.conftest import make_person
+from tests.events.factories import EventFactory, RegistrationFactory
 from tests.leaders.factories import (
     ActivityFactory,
     ApplicationFactory,
@@ -82,6 +83,11 @@ def assessment_in(gss_code):
 # How to make a record whose scope is a council, for each model with a scope.
 # Accounts, their addresses and two-factor devices belong to no council: they
 # are for national coordinators only, so any record will do.
+def event_in(gss_code):
+    host = council(gss_code)
+    return EventFactory(region=host.region, host_council=host)
+
+
 RECORDS = {
     "citizenleaders.user": lambda gss_code: UserFactory(),
     "account.emailaddress": lambda gss_code: EmailAddress.objects.get(user=UserFactory()),
@@ -110,6 +116,8 @@ RECORDS = {
         request=InvolvementRequestFactory(local_authority=council(gss_code)),
         leader=leader_in(gss_code),
     ),
+    "events.event": lambda gss_code: event_in(gss_code),
+    "events.registration": lambda gss_code: RegistrationFactory(event=event_in(gss_code)),
 }
 NATIONAL_ONLY = {"citizenleaders.user", "account.emailaddress", "mfa.authenticator"}
 
@@ -119,6 +127,8 @@ COUNCIL_STAFF_MODELS = {
     "leaders.activity",
     "leaders.involvementrequest",
     "leaders.involvementmatch",
+    "events.event",
+    "events.registration",
     "ulos.localauthority",
     "ulos.ulo",
 }

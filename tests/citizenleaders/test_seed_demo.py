@@ -153,3 +153,24 @@ def test_seed_demo_adds_leaders_in_several_regions_with_training_and_activities(
     answers = Application.objects.get(user__email="applicant@example.org")
     assert answers.full_name and answers.local_authority and answers.connection_labels
     assert Activity.objects.count() == 7 * 5  # running twice made nothing twice
+
+
+@override_settings(DEBUG=True)
+def test_seed_demo_adds_past_and_upcoming_events_with_bookings_and_a_waiting_list():
+    from django.utils import timezone
+
+    from events.models import Event, Registration
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    events = Event.objects.all()
+    assert events.filter(end__lt=timezone.now()).exists()
+    assert events.filter(start__gt=timezone.now()).count() >= 4
+    assert events.values("region").distinct().count() >= 3
+    assert Registration.objects.confirmed().exists()
+    assert Registration.objects.waiting().exists()
+    assert Registration.objects.filter(attendance=Registration.Attendance.ATTENDED).exists()
+    for event in events:
+        assert event.places_taken == event.registrations.confirmed().count()
+        assert event.capacity is None or event.places_taken <= event.capacity
