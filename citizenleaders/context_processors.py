@@ -17,6 +17,8 @@ def site(request):
         if roles.is_council_staff(user) or roles.is_coordinator(user):
             navigation.append(("Directory", reverse("directory:list"), "/directory/"))
             navigation.append(("Requests", reverse("requests:list"), "/requests/"))
+        if roles.is_coordinator(user):
+            navigation.append(("Reports", reverse("reports:index"), "/reports/"))
         navigation.append(("Your account", reverse("me"), "/me/"))
         if user.is_staff:
             navigation.append(("Back office", reverse("admin:index"), "/admin/"))

@@ -60,6 +60,18 @@ urlpatterns = [
             )
         ),
     ),
+    path(
+        "reports/",
+        include(
+            (
+                [
+                    path("", views.ReportsView.as_view(), name="index"),
+                    path("<slug:table>.csv", views.ReportCsvView.as_view(), name="csv"),
+                ],
+                "reports",
+            )
+        ),
+    ),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/invitation/<str:token>/",

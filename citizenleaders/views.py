@@ -4,20 +4,26 @@ and the signed-in person's account page."""
 from urllib.parse import urlencode
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
-from citizenleaders import roles, services
+from citizenleaders import reports, roles, services
+from citizenleaders.csv import csv_response
+from citizenleaders.forms import ReportForm
 from citizenleaders.models import StaffInvitation
+from citizenleaders.reports import Period
 from citizenleaders.signals import take_up_invitation
 from leaders.selectors import leader_summary
 from leaders.services.requests import leader_offers
+from ulos.models import Region
 
 ABOUT_PAGES = [
     # (slug, title) in reading order; each has templates/citizenleaders/about/<slug>.html
@@ -153,3 +159,79 @@ def healthz(request):
             "database unavailable", status=503, content_type="text/plain; charset=utf-8"
         )
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+class CoordinatorRequiredMixin(UserPassesTestMixin):
+    """National and regional coordinators: anyone else signed in gets 403,
+    a visitor is sent to log in."""
+
+    def test_func(self):
+        return roles.is_coordinator(self.request.user)
+
+
+class ReportMixin(CoordinatorRequiredMixin):
+    """The report the address asks for, within the person's scope: a
+    regional coordinator's report is always of their own region."""
+
+    @cached_property
+    def form(self):
+        scope = roles.scope_of(self.request.user)
+        regions = list(Region.objects.all())
+        if not scope.everything:
+            regions = [region for region in regions if region.pk == scope.region_id]
+        data = self.request.GET.copy()
+        if not scope.everything and regions and "region" not in data:
+            data["region"] = regions[0].gss_code
+        return ReportForm(data, regions=regions, england=scope.everything)
+
+    @cached_property
+    def report(self):
+        if not self.form.is_valid():
+            return None
+        data = self.form.cleaned_data
+        period = Period(
+            start=data["start"], end=data["end"], region=self.form.chosen_region(), by=data["by"]
+        )
+        return reports.report(period, list(self.form.regions.values()))
+
+    def report_query(self) -> str:
+        """The address's query for the report shown, for links to its CSV files."""
+        period = self.report.period
+        query = {"start": period.start, "end": period.end, "by": period.by}
+        if period.region:
+            query["region"] = period.region.gss_code
+        return urlencode(query)
+
+
+class ReportsView(ReportMixin, TemplateView):
+    template_name = "citizenleaders/reports.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = self.form
+        context["region_choices"] = self.form.fields["region"].choices
+        context["by_choices"] = self.form.fields["by"].choices
+        context["report"] = self.report
+        if self.report is not None:
+            context["query"] = self.report_query()
+            context["charts"] = reports.charts_for(self.report)
+        context["presets"] = reports.presets(timezone.localdate())
+        return context
+
+
+class ReportCsvView(ReportMixin, View):
+    """One table of the reports page as CSV, with the same figures."""
+
+    def get(self, request, *args, **kwargs):
+        if self.report is None:
+            problems = " ".join(error for errors in self.form.errors.values() for error in errors)
+            return HttpResponse(
+                f"{problems}.", status=400, content_type="text/plain; charset=utf-8"
+            )
+        table = self.report.tables.get(kwargs["table"])
+        if table is None:
+            raise Http404("There is no such table in the reports.")
+        period = self.report.period
+        place = period.region.gss_code if period.region else "england"
+        filename = f"{table.slug}-{place}-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.csv"
+        return csv_response(filename, table.header, table.rows)

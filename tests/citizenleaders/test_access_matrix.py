@@ -163,6 +163,15 @@ EXPECTED = {
         }
         for name in ["list", "leader"]
     },
+    # Reports: coordinators only, regional ones for their own region.
+    **{
+        f"reports:{name}": {
+            ANON: LOGIN,
+            **dict.fromkeys([MEMBER, APPLICANT, LEADER, STAFF], FORBIDDEN),
+            **dict.fromkeys([REGIONAL, NATIONAL], OK),
+        }
+        for name in ["index", "csv"]
+    },
     # Requests for involvement: council staff ask and act on their council's;
     # coordinators read those in their scope and act in the back office.
     **{
@@ -478,6 +487,7 @@ def concrete_url(name, route, model_objects, person):
         "authorities:detail": {"gss_code": "E08000035"},
         "stories:detail": {"pk": model_objects["public.story"]},
         "directory:leader": {"pk": model_objects["directory.leader"]},
+        "reports:csv": {"table": "journey"},
         "staff_invitation": {"token": "not-a-real-token"},
         "events:private_feed": {"token": "not-a-real-token"},
         **{
