@@ -29,3 +29,19 @@ class StaffTwoFactorMiddleware:
     @staticmethod
     def _is_staff_path(path):
         return any(path.startswith(prefix) for prefix in settings.STAFF_PATH_PREFIXES)
+
+
+class PermissionsPolicyMiddleware:
+    """Turn off the browser features the portal never uses (camera,
+    microphone, location, payment and the like) for every response, so that
+    nothing injected into a page could use them either. Django's
+    SecurityMiddleware sets the other security headers; this one it does not."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY_OFF)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.policy)
+        return response

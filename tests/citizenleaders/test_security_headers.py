@@ -40,3 +40,50 @@ def test_pages_contain_no_inline_script_or_style(client):
     assert "<script>" not in html
     assert "<style" not in html
     assert " style=" not in html
+
+
+PAGE_TYPES = {
+    "a page": ("/", None, 200),
+    "a form in error": ("/accounts/login/", {"login": "nobody@example.org", "password": "x"}, 200),
+    "a redirect to log in": ("/me/", None, 302),
+    "a page not found": ("/no-such-page/", None, 404),
+    "a page refused": ("/reports/", "member", 403),
+    "a CSV download": ("/ulos/coverage.csv", None, 200),
+    "a calendar feed": ("/events/feed.ics", None, 200),
+    "open data": ("/ulos/open-data/open-referral.json", None, 200),
+    "the back office": ("/admin/", "coordinator", 200),
+    "the health check": ("/healthz", None, 200),
+    "a static file": ("/static/css/site.css", None, 200),
+}
+
+
+@pytest.mark.django_db
+@override_settings(SECURE_HSTS_SECONDS=31536000)
+@pytest.mark.parametrize("what", PAGE_TYPES)
+def test_every_kind_of_response_carries_the_security_headers(client, what):
+    from citizenleaders.roles import Role
+    from tests.conftest import make_person
+
+    path, extra, status_code = PAGE_TYPES[what]
+    if extra == "member":
+        client.force_login(make_person(Role.MEMBER))
+    elif extra == "coordinator":
+        client.force_login(make_person(Role.NATIONAL_COORDINATOR))
+    if isinstance(extra, dict):
+        response = client.post(path, extra, secure=True)
+    else:
+        response = client.get(path, secure=True)
+    assert response.status_code == status_code, what
+
+    assert "max-age=31536000" in response["Strict-Transport-Security"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "geolocation=()" in response["Permissions-Policy"]
+    if not path.startswith("/static/"):
+        assert response["X-Frame-Options"] == "DENY"
+        policy = response["Content-Security-Policy"]
+        assert "default-src 'self'" in policy
+        assert "unsafe-inline" not in policy
+        assert "unsafe-eval" not in policy
