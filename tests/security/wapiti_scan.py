@@ -1,0 +1,196 @@
+"""Scan a local copy of the portal with wapiti (Debian's package), anonymously
+and logged in as each demo role, and fail on any finding above low severity.
+
+Run by ``make security``. Everything stays on this machine: a throwaway
+SQLite database with the demo data, the site on 127.0.0.1, and wapiti's
+``ssrf`` module turned off (it contacts an outside site). Each scan is
+bounded in time. Reports are written to ``$SCAN_DIR`` (default
+``/tmp/citizenleaders-scan``).
+
+    python -m tests.security.wapiti_scan [role ...]
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+ROLES = {
+    "anonymous": None,
+    "member": "member@example.org",
+    "applicant": "applicant@example.org",
+    "leader": "leader@example.org",
+    "council_staff": "council.staff@example.org",
+    "regional_coordinator": "regional.coordinator@example.org",
+    "national_coordinator": "coordinator@example.org",
+}
+# Addresses that would end the scan's own session or account, or turn off
+# its two-factor authentication, part-way through.
+EXCLUDED = [
+    "/accounts/logout/",
+    "/admin/logout/",
+    "/me/close/",
+    "/accounts/email/",
+    "/accounts/password/change/",
+    "/accounts/2fa/totp/deactivate/",
+    "/accounts/2fa/recovery-codes/generate/",
+    "/accounts/reauthenticate/",
+]
+# wapiti's levels: 1 low, 2 medium, 3 high (0 for information).
+HIGHEST_ALLOWED = 1
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_manage(env, *args, capture=False):
+    return subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=capture,
+        text=True,
+    )
+
+
+def session_cookie(env, email) -> str:
+    """A logged-in session for ``email``, made directly (logging in through
+    the form, with its two-factor step, is tested elsewhere)."""
+    code = (
+        "from django.test import Client;"
+        "from citizenleaders.models import User;"
+        "c=Client();"
+        f"c.force_login(User.objects.get(email={email!r}));"
+        "print(c.cookies['sessionid'].value)"
+    )
+    return run_manage(env, "shell", "-c", code, capture=True).stdout.strip()
+
+
+def wait_for(url, timeout=30):
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"The site did not start at {url}")
+
+
+def scan(role, url, env, out_dir, max_scan_time):
+    report = out_dir / f"{role}.json"
+    command = [
+        "wapiti",
+        "-u",
+        url + "/",
+        "--scope",
+        "folder",
+        "-m",
+        "common,-ssrf",
+        "-d",
+        "3",
+        "--max-links-per-page",
+        "40",
+        "--max-scan-time",
+        str(max_scan_time),
+        "--max-attack-time",
+        str(max(30, max_scan_time // 6)),
+        "--flush-session",
+        "--store-session",
+        str(out_dir / f"{role}-session"),
+        "-f",
+        "json",
+        "-o",
+        str(report),
+        "--verify-ssl",
+        "0",
+    ]
+    for path in EXCLUDED:
+        command += ["-x", url + path]
+    email = ROLES[role]
+    if email:
+        command += ["-H", f"Cookie: sessionid={session_cookie(env, email)}"]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    found = json.loads(report.read_text())
+    problems = []
+    for kind, items in found.get("vulnerabilities", {}).items():
+        for item in items:
+            if item.get("level", 0) > HIGHEST_ALLOWED:
+                problems.append(f"{role}: {kind} (level {item['level']}) {item.get('info')}")
+    anomalies = sum(len(items) for items in found.get("anomalies", {}).values())
+    print(
+        f"{role}: {sum(len(v) for v in found.get('vulnerabilities', {}).values())} findings, "
+        f"{len(problems)} above low severity, {anomalies} anomalies; report {report}"
+    )
+    for kind, items in found.get("anomalies", {}).items():
+        for item in items:
+            problems.append(f"{role}: anomaly {kind}: {item.get('info')} at {item.get('path')}")
+    return problems
+
+
+def main(roles):
+    out_dir = Path(os.environ.get("SCAN_DIR", "/tmp/citizenleaders-scan"))
+    shutil.rmtree(out_dir, ignore_errors=True)
+    out_dir.mkdir(parents=True)
+    max_scan_time = int(os.environ.get("SCAN_SECONDS", "180"))
+    workdir = Path(tempfile.mkdtemp(prefix="citizenleaders-scan-"))
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{workdir / 'scan.sqlite3'}",
+        "EMAIL_URL": "consolemail://",
+    }
+    run_manage(env, "migrate", "--noinput", capture=True)
+    run_manage(env, "seed_demo", capture=True)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "citizenleaders.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--no-control-socket",
+            "--timeout",
+            "60",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(out_dir / "server.log", "w"),  # noqa: SIM115 - closed with the process
+    )
+    problems = []
+    try:
+        wait_for(url)
+        for role in roles:
+            problems += scan(role, url, env, out_dir, max_scan_time)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
+    if problems:
+        print("\n".join(problems))
+        return 1
+    print("No finding above low severity.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:] or list(ROLES)))
