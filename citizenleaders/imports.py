@@ -197,6 +197,8 @@ class Importer:
     def __init__(self, request):
         self.request = request
         self.user = request.user
+        # (record, what happened to it) for the admin's history, filled by apply()
+        self.changed: list[tuple[Any, str]] = []
 
     @property
     def columns(self):
@@ -235,7 +237,8 @@ class Importer:
 
     def apply(self, rows: list[Row]) -> str:
         """Save the rows that change something (all checked, none with an
-        error) and return the message to show."""
+        error), note each record changed in ``changed`` and return the
+        message to show."""
         raise NotImplementedError
 
 
@@ -344,6 +347,8 @@ class ImportAdminMixin:
                 if not preview.can_confirm:
                     raise _NothingToApply
                 message = importer.apply(preview.changing)
+                for obj, change in importer.changed:
+                    self.log_change(request, obj, change)
         except _NothingToApply:
             del request.session[self.import_session_key]
             problem = "Nothing has been saved: the rows have changed since the preview."

@@ -169,6 +169,11 @@ class TrainingAttendanceImporter(Importer):
             for leader_id, module_id, attended, trainer in (row.data for row in rows)
         ]
         done = review.training_attendance_record(attendance=attendance, by=self.user)
+        for record in done.completed:
+            with_trainer = f" with {record.trainer}" if record.trainer else ""
+            self.changed.append(
+                (record, f"Completed on {long_date(record.completed_on)}{with_trainer} (imported).")
+            )
         count = len(done.completed)
         message = f"Marked {count} training record{'' if count == 1 else 's'} as completed."
         if done.activated:

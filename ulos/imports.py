@@ -106,5 +106,8 @@ class CouncilContactsImporter(Importer):
         councils = self.in_scope.in_bulk([row.data[0] for row in rows])
         changes = [(councils[pk], values) for pk, values in (row.data for row in rows)]
         updated = council_contacts_update(changes=changes, by=self.user)
+        for council, values in changes:
+            labels = [str(LocalAuthority._meta.get_field(name).verbose_name) for name in values]
+            self.changed.append((council, f"Imported: {', '.join(labels)}."))
         count = len(updated)
         return f"Updated the contacts of {count} council{'' if count == 1 else 's'}."
