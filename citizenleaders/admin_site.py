@@ -31,6 +31,7 @@ from django.utils.text import capfirst, slugify
 
 from citizenleaders import roles
 from citizenleaders.csv import csv_response
+from citizenleaders.xlsx import xlsx_response
 
 
 class CitizenLeadersAdminSite(admin.AdminSite):
@@ -223,30 +224,34 @@ def scoped_list_filter(model, item):
 
 
 class CsvExportMixin:
-    """Adds "Export selected … as CSV" to a model admin's actions.
+    """Adds "Export selected … as CSV" and "… as Excel (.xlsx)" to a model
+    admin's actions: the same table, in either format.
 
     The columns are ``csv_fields``, or the list's own columns when it is not
     set; each name may be anything ``list_display`` accepts (a field, a
-    method of the admin or the model, a callable). Values come out as text a
-    person can read: choices by their labels, yes/no for booleans, dates as
-    2009-04-01, and nothing a spreadsheet would run as a formula.
+    method of the admin or the model, a callable). Values come out as a
+    person can read them: choices by their labels, yes/no for booleans, and
+    nothing a spreadsheet would run as a formula. Dates are 2009-04-01 in
+    the CSV and real dates in the workbook.
 
-    The action is handed the changelist's queryset, so it exports no more
+    The actions are handed the changelist's queryset, so they export no more
     than the list shows (the person's scope, the filters, the search) and
-    uses its ``list_select_related``. Where extra columns need more, say so
+    use its ``list_select_related``. Where extra columns need more, say so
     in ``get_csv_queryset`` (a ``prefetch_related``) rather than querying
     per row. Put the mixin before ``ModelAdmin`` in the bases.
     """
 
     csv_fields = None
+    export_actions = ("export_as_csv", "export_as_xlsx")
 
     def get_actions(self, request):
         actions = super().get_actions(request)
         if self.actions is None or IS_POPUP_VAR in request.GET:
             return actions
         if self.has_view_permission(request):
-            action = self.get_action("export_as_csv")
-            actions[action[1]] = action
+            for name in self.export_actions:
+                action = self.get_action(name)
+                actions[action[1]] = action
         return actions
 
     def get_csv_fields(self, request):
@@ -256,23 +261,40 @@ class CsvExportMixin:
     def get_csv_queryset(self, request, queryset):
         return queryset
 
-    def get_csv_filename(self, request):
+    def get_csv_filename(self, request, extension="csv"):
         today = timezone.localdate()
-        return f"{slugify(self.opts.verbose_name_plural)}-{today:%Y-%m-%d}.csv"
+        return f"{slugify(self.opts.verbose_name_plural)}-{today:%Y-%m-%d}.{extension}"
 
-    @admin.action(description="Export selected %(verbose_name_plural)s as CSV")
-    def export_as_csv(self, request, queryset):
+    def export_table(self, request, queryset):
+        """The header and the rows (of values, see ``export_value``) that
+        both exports write."""
         fields = self.get_csv_fields(request)
         header = [capfirst(str(label_for_field(name, self.model, self))) for name in fields]
         rows = (
-            [self.csv_value(obj, name) for name in fields]
+            [self.export_value(obj, name) for name in fields]
             for obj in self.get_csv_queryset(request, queryset)
         )
-        return csv_response(self.get_csv_filename(request), header, rows)
+        return header, rows
+
+    @admin.action(description="Export selected %(verbose_name_plural)s as CSV")
+    def export_as_csv(self, request, queryset):
+        header, rows = self.export_table(request, queryset)
+        text_rows = ([csv_text(value) for value in row] for row in rows)
+        return csv_response(self.get_csv_filename(request), header, text_rows)
+
+    @admin.action(description="Export selected %(verbose_name_plural)s as Excel (.xlsx)")
+    def export_as_xlsx(self, request, queryset):
+        header, rows = self.export_table(request, queryset)
+        filename = self.get_csv_filename(request, "xlsx")
+        return xlsx_response(filename, header, rows, title=capfirst(self.opts.verbose_name_plural))
 
     def csv_value(self, obj, name):
-        """One cell as text. Numbers stay numbers; ``csv_response`` makes
-        text that looks like a formula harmless."""
+        """One cell as the CSV writes it."""
+        return csv_text(self.export_value(obj, name))
+
+    def export_value(self, obj, name):
+        """One cell: text, a number, a date or a (naive, UK time) date and
+        time. The writers make text that looks like a formula harmless."""
         try:
             field, attr, value = lookup_field(name, obj, self)
         except ObjectDoesNotExist:
@@ -287,11 +309,20 @@ class CsvExportMixin:
         if isinstance(value, datetime.datetime):
             if timezone.is_aware(value):
                 value = timezone.localtime(value)
-            return value.strftime("%Y-%m-%d %H:%M")
+            return value.replace(tzinfo=None, second=0, microsecond=0)
         if isinstance(value, datetime.date):
-            return value.isoformat()
+            return value
         if isinstance(value, int | float | Decimal):
             return value
         if isinstance(value, SafeData):  # HTML built by a display method
             return html.unescape(strip_tags(value))
         return str(value)
+
+
+def csv_text(value):
+    """A value from ``export_value`` as the CSV shows it: dates as 2009-04-01."""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value

@@ -35,7 +35,9 @@ from django.utils.html import format_html
 
 from citizenleaders import roles
 from citizenleaders.admin_site import CsvExportMixin, NationalListAdmin, ScopedModelAdmin
+from citizenleaders.imports import ImportAdminMixin
 from leaders.forms.requests import CancelRequestForm
+from leaders.imports import TrainingAttendanceImporter
 from leaders.models import (
     CONTACT_METHODS,
     DAYS,
@@ -979,7 +981,7 @@ class MarkCompletedForm(forms.Form):
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(ConfirmationMixin, CsvExportMixin, ScopedModelAdmin):
+class TrainingRecordAdmin(ImportAdminMixin, ConfirmationMixin, CsvExportMixin, ScopedModelAdmin):
     region_field = "leader__local_authority__region"
     list_display = [
         "leader",
@@ -1011,6 +1013,8 @@ class TrainingRecordAdmin(ConfirmationMixin, CsvExportMixin, ScopedModelAdmin):
         "updated_at",
     ]
     actions = ["mark_completed"]
+    importer = TrainingAttendanceImporter
+    import_label = "Import training attendance"
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["created_at", "updated_at"]

@@ -20,6 +20,8 @@ from django.utils.html import escape
 
 from citizenleaders import roles
 from citizenleaders.admin_site import CsvExportMixin, NationalListAdmin, ScopedModelAdmin
+from citizenleaders.imports import ImportAdminMixin
+from ulos.imports import CouncilContactsImporter
 from ulos.models import (
     RESERVED_SLUGS,
     Assessment,
@@ -188,11 +190,13 @@ class CouncilAdminForm(CouncilChoicesForm):
 
 
 @admin.register(LocalAuthority)
-class LocalAuthorityAdmin(CsvExportMixin, CouncilChoicesMixin, ScopedModelAdmin):
+class LocalAuthorityAdmin(ImportAdminMixin, CsvExportMixin, CouncilChoicesMixin, ScopedModelAdmin):
     region_field = "region"
     council_field = "pk"  # council staff see their own council
     form = CouncilAdminForm
     council_fields = ("successors",)
+    importer = CouncilContactsImporter
+    import_label = "Import council contacts"
     list_display = [
         "name",
         "gss_code",

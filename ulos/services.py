@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from ulos.models import Assessment, Award, Criterion, FundingProgramme, Ulo
+from ulos.models import Assessment, Award, Criterion, FundingProgramme, LocalAuthority, Ulo
 
 
 def programme_awarded(
@@ -90,3 +90,26 @@ def committee_assessments_update(*, ulo: Ulo, by=None) -> None:
                 "evidence": evidence,
             },
         )
+
+
+# The fields of a council that say who its adult social care lead is.
+COUNCIL_CONTACT_FIELDS = ("care_lead_name", "care_lead_role", "care_lead_email", "care_lead_phone")
+
+
+@transaction.atomic
+def council_contacts_update(
+    *, changes: list[tuple[LocalAuthority, dict[str, str]]], by=None
+) -> list[LocalAuthority]:
+    """Set the adult social care lead's details of several councils at once
+    (an import): every council is checked before any is saved, so a bad value
+    saves none of them. Only the contact fields change."""
+    for council, values in changes:
+        unknown = set(values) - set(COUNCIL_CONTACT_FIELDS)
+        if unknown:
+            raise ValueError(f"Not contact fields: {', '.join(sorted(unknown))}")
+        for name, value in values.items():
+            setattr(council, name, value)
+        council.full_clean()
+    for council, values in changes:
+        council.save(update_fields=[*values, "updated_at"])
+    return [council for council, _ in changes]

@@ -322,6 +322,36 @@ def training_complete(
     return result
 
 
+@dataclass(frozen=True)
+class Attendance:
+    """A leader at a training session: one line of a sign-in sheet."""
+
+    leader: Leader
+    module: Module
+    completed_on: datetime.date
+    trainer: str = ""
+
+
+@transaction.atomic
+def training_attendance_record(*, attendance: Iterable[Attendance], by) -> TrainingCompleted:
+    """Mark the modules of many sessions completed at once (an imported
+    sign-in sheet), through ``training_complete`` so its rules hold and
+    leaders who have now completed the required training become active and
+    are emailed once everything is saved. A leader without a record for the
+    module is given one. All or nothing."""
+    sessions: dict[tuple[datetime.date, str], list[TrainingRecord]] = {}
+    for line in attendance:
+        record, _ = TrainingRecord.objects.get_or_create(leader=line.leader, module=line.module)
+        sessions.setdefault((line.completed_on, line.trainer.strip()), []).append(record)
+    result = TrainingCompleted()
+    for (completed_on, trainer), records in sessions.items():
+        done = training_complete(records=records, completed_on=completed_on, trainer=trainer, by=by)
+        result.completed += done.completed
+        result.already_completed += done.already_completed
+        result.activated += done.activated
+    return result
+
+
 @transaction.atomic
 def training_records_create_for_module(*, module: Module) -> int:
     """Give every current leader a record (not started) for a module added to

@@ -331,7 +331,11 @@ ADMIN_MODELS = {
     "account.emailaddress": {NATIONAL: ALL_ACTIONS, REGIONAL: set()},
     "mfa.authenticator": {NATIONAL: ALL_ACTIONS, REGIONAL: set()},
     "ulos.region": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
-    "ulos.localauthority": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
+    # Coordinators import council contacts (each row within their scope).
+    "ulos.localauthority": {
+        NATIONAL: ALL_ACTIONS | {"import"},
+        REGIONAL: {"changelist", "change", "history", "import"},
+    },
     "ulos.ulo": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "add", "change", "history"}},
     "ulos.assessment": {NATIONAL: ALL_ACTIONS, REGIONAL: ALL_ACTIONS},
     # Set nationally; a regional coordinator sees them read-only.
@@ -349,7 +353,11 @@ ADMIN_MODELS = {
         NATIONAL: SEE_AND_CHANGE | {"delete"} | LEADER_STEPS,
         REGIONAL: SEE_AND_CHANGE | LEADER_STEPS,
     },
-    "leaders.trainingrecord": {NATIONAL: ALL_ACTIONS, REGIONAL: SEE_AND_CHANGE | {"add"}},
+    # ...and import a session's sign-in sheet.
+    "leaders.trainingrecord": {
+        NATIONAL: ALL_ACTIONS | {"import"},
+        REGIONAL: SEE_AND_CHANGE | {"add", "import"},
+    },
     # Leaders log their own activities and stories; coordinators check them.
     "leaders.activity": {
         NATIONAL: SEE_AND_CHANGE | {"delete", "verify", "query"},

@@ -25,6 +25,7 @@ from citizenleaders.models import StaffRole, User
 from citizenleaders.roles import Role
 from leaders.models import Application
 from tests.citizenleaders.factories import StaffInvitationFactory, UserFactory
+from tests.citizenleaders.test_exports import xlsx_as_csv_rows
 from tests.conftest import make_person
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.leaders.factories import (
@@ -192,7 +193,8 @@ def autocomplete_ids(client, model):
 
 def csv_export(client, model, selected=None):
     """The rows of the list's CSV export: of the records ``selected``, or of
-    everything the list shows. ``None`` where the person cannot export."""
+    everything the list shows. ``None`` where the person cannot export.
+    The Excel export, asked for the same, must give the same rows."""
     model_admin = admin.site._registry[model]
     if "export_as_csv" not in dict(model_admin.get_action_choices(fake_request(client.user))):
         return None
@@ -202,7 +204,10 @@ def csv_export(client, model, selected=None):
         data["_selected_action"] = ["0"]
     response = client.post(url(model, "changelist"), data)
     assert response["Content-Type"].startswith("text/csv"), response.content[:500]
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    workbook = client.post(url(model, "changelist"), {**data, "action": "export_as_xlsx"})
+    assert xlsx_as_csv_rows(workbook, rows) == rows
+    return rows[1:]
 
 
 class Client:
