@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run install migrate demo test test-postgres browser lint format css css-check clean
+.PHONY: run install migrate demo test test-postgres browser lint format css css-check clean security
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,18 @@ css:
 # Fails when the committed CSS and scripts differ from a fresh build.
 css-check: css
 	git diff --exit-code -- static/
+
+# Security checks (issue 8): every form and filter fuzzed with more examples,
+# the security headers and production settings, bandit, pip-audit (where the
+# package index serves vulnerability data), and wapiti (Debian's package)
+# against a local copy of the site, anonymously and as each demo role.
+security: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-150} $(BIN)/pytest -q tests/citizenleaders/test_fuzz.py \
+		tests/citizenleaders/test_security_headers.py tests/citizenleaders/test_settings.py
+	$(BIN)/bandit -q -c pyproject.toml -r citizenleaders leaders ulos events
+	$(BIN)/pip-audit --progress-spinner off --skip-editable || echo "pip-audit could not finish: see its output above"
+	@command -v wapiti >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q wapiti; }
+	$(BIN)/python -m tests.security.wapiti_scan
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
