@@ -34,7 +34,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from citizenleaders import roles
-from citizenleaders.admin_site import CsvExportMixin, NationalListAdmin, ScopedModelAdmin
+from citizenleaders.admin_site import (
+    CsvExportMixin,
+    NationalListAdmin,
+    ScopedHistoryAdmin,
+    ScopedModelAdmin,
+)
 from leaders.forms.requests import CancelRequestForm
 from leaders.models import (
     CONTACT_METHODS,
@@ -385,7 +390,7 @@ class ParticipationDisplayMixin:
 
 @admin.register(Application)
 class ApplicationAdmin(
-    ConfirmationMixin, ParticipationDisplayMixin, CsvExportMixin, ScopedModelAdmin
+    ConfirmationMixin, ParticipationDisplayMixin, CsvExportMixin, ScopedHistoryAdmin
 ):
     region_field = "local_authority__region"
     list_display = [
@@ -664,7 +669,7 @@ DIRECTORY_FIELDSETS = [
 
 
 @admin.register(Leader)
-class LeaderAdmin(ConfirmationMixin, CsvExportMixin, ScopedModelAdmin):
+class LeaderAdmin(ConfirmationMixin, CsvExportMixin, ScopedHistoryAdmin):
     region_field = "local_authority__region"
     # Explicit: the training counts group the query, which drops Meta.ordering.
     ordering = ["user__full_name", "user__email", "pk"]
@@ -979,7 +984,7 @@ class MarkCompletedForm(forms.Form):
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(ConfirmationMixin, CsvExportMixin, ScopedModelAdmin):
+class TrainingRecordAdmin(ConfirmationMixin, CsvExportMixin, ScopedHistoryAdmin):
     region_field = "leader__local_authority__region"
     list_display = [
         "leader",
@@ -1127,7 +1132,7 @@ class ReadOnlyPageMixin:
 
 
 @admin.register(Activity)
-class ActivityAdmin(ReadOnlyPageMixin, ConfirmationMixin, CsvExportMixin, ScopedModelAdmin):
+class ActivityAdmin(ReadOnlyPageMixin, ConfirmationMixin, CsvExportMixin, ScopedHistoryAdmin):
     region_field = "leader__local_authority__region"
     # Council staff see the activities involving their council (whoever's
     # leader it was), as their council's page counts them.
