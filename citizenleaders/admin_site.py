@@ -21,13 +21,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied
 from django.db import models
-from django.http import Http404
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
 from django.utils.text import capfirst, slugify
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from citizenleaders import roles
 from citizenleaders.csv import csv_response
@@ -164,6 +167,145 @@ class ScopedModelAdmin(admin.ModelAdmin):
 
     def get_list_filter(self, request):
         return [scoped_list_filter(self.model, item) for item in super().get_list_filter(request)]
+
+
+class ReadableChangeHelper(HistoricalRecordContextHelper):
+    """A change in the history as a person reads it: choices by their
+    labels, yes or no, and "(blank)" rather than nothing."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        return readable_value(self.model._meta.get_field(change.field), value)
+
+
+def readable_value(field, value):
+    if value is None or value == "" or value == []:
+        return "(blank)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if getattr(field, "flatchoices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%-d %b %Y, %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%-d %b %Y")
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or "(blank)"
+    return value
+
+
+class ScopedHistoryAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+    """A scoped model admin whose history page lists every saved version of
+    a record (``citizenleaders.history``): when, who, and which fields
+    changed from what to what; each version has its own page.
+
+    The history is for coordinators only, in their scope (another region's
+    record is not found): the versions hold what the record held, private
+    fields included, so council staff, who see only part of a record, get
+    403. It is view-only: a record changes through its own page and the
+    services behind it, which keep rules (the capacity of an event, the
+    steps of a review) that putting an old version back would skip.
+    """
+
+    object_history_template = "admin/history/object_history.html"
+    history_version_template = "admin/history/version.html"
+    history_list_per_page = 50
+
+    def get_urls(self):
+        # Not SimpleHistoryAdmin's own version page, which reverts on POST.
+        urls = super(SimpleHistoryAdmin, self).get_urls()
+        version = path(
+            "<path:object_id>/history/<int:version_id>/",
+            self.admin_site.admin_view(self.history_version_view),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_history_version",
+        )
+        return [version, *urls]
+
+    # Who may see it: coordinators, in scope; nobody may revert.
+
+    def has_view_history_permission(self, request, obj=None):
+        return roles.is_coordinator(request.user) and self.has_view_or_change_permission(
+            request, obj
+        )
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
+
+    def has_view_history_or_change_history_permission(self, request, obj=None):
+        return self.has_view_history_permission(request, obj)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_object(self, request, object_id):
+        """The record whose history is asked for: 403 for a model the person
+        may not see at all, 404 for a record outside their scope, then 403
+        for anyone but a coordinator."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(f"There is no {self.opts.verbose_name} with the ID “{object_id}”.")
+        if not self.has_view_history_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Checked before SimpleHistoryAdmin's view, which would otherwise
+        # show the history of a record it cannot find in scope.
+        self.history_object(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChangeHelper(self.model, historical_record)
+
+    def history_version_view(self, request, object_id, version_id):
+        """One version of a record, field by field, as it was saved."""
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        obj = self.history_object(request, object_id)
+        history = getattr(self.model, self.opts.simple_history_manager_attribute)
+        record = get_object_or_404(
+            history.filter(**{self.opts.pk.attname: obj.pk}).select_related("history_user"),
+            history_id=version_id,
+        )
+        rows = [
+            (capfirst(field.verbose_name), self.version_value(record, field))
+            for field in history.model.tracked_fields
+        ]
+        for field in record._history_m2m_fields:  # as they were at this version
+            name = field.m2m_reverse_field_name()
+            related = [str(getattr(row, name)) for row in getattr(record, field.name).all()]
+            rows.append((capfirst(field.verbose_name), ", ".join(sorted(related)) or "(blank)"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "record": record,
+            "rows": rows,
+            "title": f"{obj} as it was on {readable_value(None, record.history_date)}",
+            "history_url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_history",
+                args=[obj.pk],
+            ),
+            "change_url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
+            ),
+        }
+        return TemplateResponse(request, self.history_version_template, context)
+
+    @staticmethod
+    def version_value(record, field):
+        if field.is_relation:
+            try:
+                value = getattr(record, field.name)
+            except ObjectDoesNotExist:
+                value = getattr(record, field.attname)
+        else:
+            value = getattr(record, field.attname)
+        return readable_value(field, value)
 
 
 class NationalListAdmin(ScopedModelAdmin):

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "csp",
     "django_filters",
+    "simple_history",
     "citizenleaders",
     "ulos",
     "leaders",
@@ -69,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who made each change in the audit history (see admin_site.ScopedHistoryAdmin).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

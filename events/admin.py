@@ -30,7 +30,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from citizenleaders import roles
-from citizenleaders.admin_site import CsvExportMixin, ScopedModelAdmin
+from citizenleaders.admin_site import CsvExportMixin, ScopedHistoryAdmin, ScopedModelAdmin
 from citizenleaders.csv import csv_response
 from citizenleaders.models import StaffRole, User
 from events import services
@@ -954,7 +954,7 @@ BOOKING_FIELDSETS = [
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ReadOnlyPageMixin, ConfirmationMixin, CsvExportMixin, ScopedModelAdmin):
+class RegistrationAdmin(ReadOnlyPageMixin, ConfirmationMixin, CsvExportMixin, ScopedHistoryAdmin):
     """Every booking, to see: people book and cancel on the site, places go
     to people waiting by themselves, and attendance is marked here (or on an
     event's attendee list) through ``services.attendance_record``."""

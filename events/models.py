@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from citizenleaders import roles
+from citizenleaders.history import audit_history
 from citizenleaders.models import TimeStampedModel
 
 ACCESS_FEATURES = [
@@ -355,6 +356,7 @@ class Registration(TimeStampedModel):
     reminder_sent_at = models.DateTimeField("reminder sent", null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         ordering = ["event", "created_at", "pk"]

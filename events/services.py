@@ -145,8 +145,9 @@ def registration_update(
 
 
 @transaction.atomic
-def registration_cancel(*, registration: Registration) -> Registration:
-    """Cancel a booking. A confirmed place goes to the first person waiting."""
+def registration_cancel(*, registration: Registration, notify: bool = True) -> Registration:
+    """Cancel a booking. A confirmed place goes to the first person waiting.
+    The person is emailed unless ``notify`` is false."""
     event = _locked(registration.event)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if not registration.is_active:
@@ -158,13 +159,34 @@ def registration_cancel(*, registration: Registration) -> Registration:
     registration.cancelled_at = timezone.now()
     registration.waiting_since = None
     registration.save()
-    send_email(
-        to=registration.user.email, name="booking_cancelled", context=_email_context(registration)
-    )
+    if notify:
+        send_email(
+            to=registration.user.email,
+            name="booking_cancelled",
+            context=_email_context(registration),
+        )
     if had_place:
         _free_place(event)
         event_fill_places(event=event)
     return registration
+
+
+@transaction.atomic
+def registrations_erase(*, user) -> None:
+    """For a person closing their account (``leaders.services.participation.
+    person_erase``): their places at events still to come go to the people
+    waiting, and what they told the organisers they need is erased from
+    every booking. The bookings stay, with attendance, for the figures."""
+    upcoming = user.event_registrations.active().filter(event__start__gt=timezone.now())
+    for registration in upcoming.select_related("event"):
+        registration_cancel(registration=registration, notify=False)
+    user.event_registrations.update(
+        access_requirements=[],
+        access_details="",
+        bringing_assistant=False,
+        dietary_needs="",
+        share_needs=False,
+    )
 
 
 @transaction.atomic

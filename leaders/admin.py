@@ -34,7 +34,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from citizenleaders import roles
-from citizenleaders.admin_site import CsvExportMixin, NationalListAdmin, ScopedModelAdmin
+from citizenleaders.admin_site import (
+    CsvExportMixin,
+    NationalListAdmin,
+    ScopedHistoryAdmin,
+    ScopedModelAdmin,
+)
 from citizenleaders.imports import ImportAdminMixin
 from leaders.forms.requests import CancelRequestForm
 from leaders.imports import TrainingAttendanceImporter
@@ -387,7 +392,7 @@ class ParticipationDisplayMixin:
 
 @admin.register(Application)
 class ApplicationAdmin(
-    ConfirmationMixin, ParticipationDisplayMixin, CsvExportMixin, ScopedModelAdmin
+    ConfirmationMixin, ParticipationDisplayMixin, CsvExportMixin, ScopedHistoryAdmin
 ):
     region_field = "local_authority__region"
     list_display = [
@@ -666,7 +671,7 @@ DIRECTORY_FIELDSETS = [
 
 
 @admin.register(Leader)
-class LeaderAdmin(ConfirmationMixin, CsvExportMixin, ScopedModelAdmin):
+class LeaderAdmin(ConfirmationMixin, CsvExportMixin, ScopedHistoryAdmin):
     region_field = "local_authority__region"
     # Explicit: the training counts group the query, which drops Meta.ordering.
     ordering = ["user__full_name", "user__email", "pk"]
@@ -981,7 +986,7 @@ class MarkCompletedForm(forms.Form):
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(ImportAdminMixin, ConfirmationMixin, CsvExportMixin, ScopedModelAdmin):
+class TrainingRecordAdmin(ImportAdminMixin, ConfirmationMixin, CsvExportMixin, ScopedHistoryAdmin):
     region_field = "leader__local_authority__region"
     list_display = [
         "leader",
@@ -1131,7 +1136,7 @@ class ReadOnlyPageMixin:
 
 
 @admin.register(Activity)
-class ActivityAdmin(ReadOnlyPageMixin, ConfirmationMixin, CsvExportMixin, ScopedModelAdmin):
+class ActivityAdmin(ReadOnlyPageMixin, ConfirmationMixin, CsvExportMixin, ScopedHistoryAdmin):
     region_field = "leader__local_authority__region"
     # Council staff see the activities involving their council (whoever's
     # leader it was), as their council's page counts them.

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from citizenleaders import roles
+from citizenleaders.history import audit_history
 from citizenleaders.models import ChoiceItem, TimeStampedModel
 
 
@@ -136,6 +137,10 @@ class Application(Participation, TimeStampedModel):
     notes = models.TextField("internal notes", blank=True, help_text="Only coordinators see these.")
     decided_at = models.DateTimeField("decided", null=True, blank=True)
 
+    # A deleted application (a draft when its account closes, or one past the
+    # retention period) takes its history with it.
+    history = audit_history(cascade_delete_history=True)
+
     class Meta:
         ordering = ["-submitted_at", "-created_at"]
         constraints = [
@@ -246,6 +251,7 @@ class Leader(Participation, TimeStampedModel):
     status_changed_at = models.DateTimeField("status last changed", null=True, blank=True)
 
     objects = LeaderQuerySet.as_manager()
+    history = audit_history()
 
     class Meta:
         ordering = ["user__full_name", "user__email"]
@@ -287,6 +293,8 @@ class TrainingRecord(TimeStampedModel):
     session_date = models.DateField("session date", null=True, blank=True)
     completed_on = models.DateField("completed on", null=True, blank=True)
     trainer = models.CharField(max_length=200, blank=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["module__position", "module__title"]
@@ -355,6 +363,8 @@ class Activity(TimeStampedModel):
     )
     checked_at = models.DateTimeField("checked", null=True, blank=True)
     query = models.TextField("question for the leader", blank=True)
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -19,7 +19,12 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from citizenleaders import roles
-from citizenleaders.admin_site import CsvExportMixin, NationalListAdmin, ScopedModelAdmin
+from citizenleaders.admin_site import (
+    CsvExportMixin,
+    NationalListAdmin,
+    ScopedHistoryAdmin,
+    ScopedModelAdmin,
+)
 from citizenleaders.imports import ImportAdminMixin
 from ulos.imports import CouncilContactsImporter
 from ulos.models import (
@@ -378,7 +383,7 @@ class ProgrammeAwardInline(AwardInline):
 
 
 @admin.register(Ulo)
-class UloAdmin(CsvExportMixin, CouncilChoicesMixin, ScopedModelAdmin):
+class UloAdmin(CsvExportMixin, CouncilChoicesMixin, ScopedHistoryAdmin):
     # Through the councils it serves (listed once however many are in scope).
     region_field = "local_authorities__region"
     form = UloAdminForm
@@ -598,7 +603,7 @@ class AwardAdminForm(forms.ModelForm):
 
 
 @admin.register(Award)
-class AwardAdmin(CsvExportMixin, ScopedModelAdmin):
+class AwardAdmin(CsvExportMixin, ScopedHistoryAdmin):
     region_field = AWARD_REGION_PATHS
     form = AwardAdminForm
     list_display = ["programme", "recipient", "amount", "awarded_on"]

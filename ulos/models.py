@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from citizenleaders import roles
+from citizenleaders.history import audit_history
 from citizenleaders.models import ChoiceItem, TimeStampedModel
 
 
@@ -250,6 +251,8 @@ class Ulo(TimeStampedModel):
     is_published = models.BooleanField("published", default=False)
 
     objects = UloQuerySet.as_manager()
+    # The councils it serves decide who sees it, so changes to them are kept too.
+    history = audit_history(m2m_fields=["local_authorities"])
 
     class Meta:
         verbose_name = "ULO"
@@ -430,6 +433,8 @@ class Award(TimeStampedModel):
     amount = models.DecimalField("amount (£)", max_digits=12, decimal_places=2)
     awarded_on = models.DateField("awarded on")
     purpose = models.TextField()
+
+    history = audit_history()
 
     class Meta:
         ordering = ["-awarded_on", "pk"]

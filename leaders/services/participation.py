@@ -32,6 +32,13 @@ goes:
   that could reach them blanked, and the internal notes and the notes on its
   history blanked. An open application is withdrawn; a draft, never sent to
   anyone, is deleted.
+- **Bookings for events** stay, with attendance, for the figures; places at
+  events still to come are given up (to the first person waiting), and what
+  the person told the organisers they need is blanked.
+- **The audit history** (``citizenleaders.history``) of all these records
+  loses every version saved before: those still hold the name, contact
+  details, access needs and words. Each record that stays keeps one version,
+  as it is now, saying that the personal details were erased.
 
 Staff accounts (coordinators and council staff) cannot close themselves: a
 national coordinator removes the staff role first, so the programme is never
@@ -42,7 +49,8 @@ Declined and withdrawn applications (``application_erase_expired``)
 The person who applied usually keeps their account, so an application left in
 place, however blank, would still say that this person applied and was
 declined. After ``APPLICATION_RETENTION_DAYS`` such applications are therefore
-deleted outright, with their history. The command
+deleted outright, with their history (their audit history goes with them:
+``Application.history`` deletes its versions with the application). The command
 ``manage.py erase_old_applications`` runs it (daily, from cron or similar).
 """
 
@@ -55,8 +63,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from citizenleaders import roles
+from citizenleaders.history import history_erase, history_restart
 from citizenleaders.mail import send_email
-from leaders.models import Activity, Application, ApplicationEvent, Leader, Story
+from leaders.models import Activity, Application, ApplicationEvent, Leader, Story, TrainingRecord
 
 # --- Profile -------------------------------------------------------------------
 
@@ -518,12 +527,16 @@ def person_erase(*, user) -> None:
             "your staff role first.",
             code="staff",
         )
+    from events.services import registrations_erase
+
     address = user.email
     leader = Leader.objects.filter(user=user).first()
     if leader is not None:
         _leader_anonymise(leader)
     for application in user.applications.all():
         _application_anonymise(application)
+    registrations_erase(user=user)
+    _history_erase(user=user, leader=leader)
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     user.email = erased_email(user)
@@ -534,6 +547,28 @@ def person_erase(*, user) -> None:
     user.save()
     roles.forget_roles(user)
     send_email(to=address, name="me_account_closed", context={})
+
+
+ERASED_REASON = "Personal details erased when the account was closed"
+
+
+def _history_erase(*, user, leader) -> None:
+    """The audit history of the person's records loses every version that
+    said who they were or held their words (deleted records' versions too);
+    each record that stays keeps one version, as it is now, anonymised."""
+    from events.models import Registration
+
+    history_erase(Application, user_id=user.pk)
+    history_restart(Application.objects.filter(user=user), reason=ERASED_REASON)
+    history_erase(Registration, user_id=user.pk)
+    history_restart(Registration.objects.filter(user=user), reason=ERASED_REASON)
+    if leader is None:
+        return
+    history_erase(Leader, id=leader.pk)
+    history_restart(Leader.objects.filter(pk=leader.pk), reason=ERASED_REASON)
+    for model in (Activity, TrainingRecord):
+        history_erase(model, leader_id=leader.pk)
+        history_restart(model.objects.filter(leader=leader), reason=ERASED_REASON)
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import dateformat, timezone
+from simple_history.utils import bulk_create_with_history
 
 from citizenleaders.mail import send_email
 from leaders.models import (
@@ -195,8 +196,9 @@ def application_accept(*, application: Application, by) -> Leader:
     leader.save()
     leader.interests.set(application.interests.all())
     leader.skills.set(application.skills.all())
-    TrainingRecord.objects.bulk_create(
-        TrainingRecord(leader=leader, module=module) for module in Module.objects.all()
+    bulk_create_with_history(
+        [TrainingRecord(leader=leader, module=module) for module in Module.objects.all()],
+        TrainingRecord,
     )
     user = application.user
     if not user.full_name and application.full_name:
@@ -358,8 +360,8 @@ def training_records_create_for_module(*, module: Module) -> int:
     the curriculum. Returns how many were made."""
     have = TrainingRecord.objects.filter(module=module).values("leader")
     leaders = Leader.objects.exclude(status=Leader.Status.LEFT).exclude(pk__in=have)
-    made = TrainingRecord.objects.bulk_create(
-        TrainingRecord(leader=leader, module=module) for leader in leaders
+    made = bulk_create_with_history(
+        [TrainingRecord(leader=leader, module=module) for leader in leaders], TrainingRecord
     )
     return len(made)
 

@@ -320,6 +320,9 @@ CHECKING_STEPS = {"verify", "query", "approve"}  # activities and stories
 REQUEST_STEPS = {"match", "complete", "cancel"}
 INVITATION_STEPS = {"resend", "withdraw"}
 EVENT_STEPS = {"attendees", "attendees_csv", "email", "cancel"}
+# The audit history's page of one version (``<id>/history/<version>/``), on
+# the models that keep one; read-only, for coordinators.
+VERSION = {"history_version"}
 ADMIN_MODELS = {
     "citizenleaders.user": {NATIONAL: ALL_ACTIONS, REGIONAL: set()},
     # Regional coordinators grant the council staff role for their region's councils.
@@ -336,32 +339,38 @@ ADMIN_MODELS = {
         NATIONAL: ALL_ACTIONS | {"import"},
         REGIONAL: {"changelist", "change", "history", "import"},
     },
-    "ulos.ulo": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "add", "change", "history"}},
+    "ulos.ulo": {
+        NATIONAL: ALL_ACTIONS | VERSION,
+        REGIONAL: {"changelist", "add", "change", "history"} | VERSION,
+    },
     "ulos.assessment": {NATIONAL: ALL_ACTIONS, REGIONAL: ALL_ACTIONS},
     # Set nationally; a regional coordinator sees them read-only.
     "ulos.criterion": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
     "ulos.service": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
     "ulos.fundingprogramme": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
-    "ulos.award": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
+    "ulos.award": {
+        NATIONAL: ALL_ACTIONS | VERSION,
+        REGIONAL: {"changelist", "change", "history"} | VERSION,
+    },
     # People apply at /apply/ and become leaders when accepted, so neither is
     # added in the back office; the review and status buttons are their own pages.
     "leaders.application": {
-        NATIONAL: SEE_AND_CHANGE | {"delete"} | APPLICATION_STEPS,
-        REGIONAL: SEE_AND_CHANGE | APPLICATION_STEPS,
+        NATIONAL: SEE_AND_CHANGE | {"delete"} | APPLICATION_STEPS | VERSION,
+        REGIONAL: SEE_AND_CHANGE | APPLICATION_STEPS | VERSION,
     },
     "leaders.leader": {
-        NATIONAL: SEE_AND_CHANGE | {"delete"} | LEADER_STEPS,
-        REGIONAL: SEE_AND_CHANGE | LEADER_STEPS,
+        NATIONAL: SEE_AND_CHANGE | {"delete"} | LEADER_STEPS | VERSION,
+        REGIONAL: SEE_AND_CHANGE | LEADER_STEPS | VERSION,
     },
     # ...and import a session's sign-in sheet.
     "leaders.trainingrecord": {
-        NATIONAL: ALL_ACTIONS | {"import"},
-        REGIONAL: SEE_AND_CHANGE | {"add", "import"},
+        NATIONAL: ALL_ACTIONS | {"import"} | VERSION,
+        REGIONAL: SEE_AND_CHANGE | {"add", "import"} | VERSION,
     },
     # Leaders log their own activities and stories; coordinators check them.
     "leaders.activity": {
-        NATIONAL: SEE_AND_CHANGE | {"delete", "verify", "query"},
-        REGIONAL: SEE_AND_CHANGE | {"verify", "query"},
+        NATIONAL: SEE_AND_CHANGE | {"delete", "verify", "query"} | VERSION,
+        REGIONAL: SEE_AND_CHANGE | {"verify", "query"} | VERSION,
     },
     "leaders.story": {
         NATIONAL: SEE_AND_CHANGE | {"delete", "approve"},
@@ -380,7 +389,10 @@ ADMIN_MODELS = {
         NATIONAL: {"changelist", "add", "change", "history"} | EVENT_STEPS,
         REGIONAL: {"changelist", "add", "change", "history"} | EVENT_STEPS,
     },
-    "events.registration": {NATIONAL: SEE_AND_CHANGE, REGIONAL: SEE_AND_CHANGE},
+    "events.registration": {
+        NATIONAL: SEE_AND_CHANGE | VERSION,
+        REGIONAL: SEE_AND_CHANGE | VERSION,
+    },
     # The curriculum and the choices are set nationally.
     "leaders.module": {NATIONAL: ALL_ACTIONS, REGIONAL: SEE_AND_CHANGE},
     "leaders.interest": {NATIONAL: ALL_ACTIONS, REGIONAL: SEE_AND_CHANGE},
@@ -452,7 +464,12 @@ def sample_objects():
     )
     event = EventFactory(host_council=leeds, region=leeds.region, slug="access-matrix-event")
     registration = RegistrationFactory(event=event)
+    with_history = [application, leader, record, activity, registration, award.ulo, award]
+    versions = {
+        f"{obj._meta.label_lower}.version": obj.history.first().history_id for obj in with_history
+    }
     return {
+        **versions,
         "events.event": event.pk,
         "events.registration": registration.pk,
         "public.event": event.slug,
@@ -531,6 +548,15 @@ def concrete_url(name, route, model_objects, person):
         *INVITATION_STEPS,
         *EVENT_STEPS,
     }
+    if model_url and model_url[1] in VERSION:
+        model = model_url[0]
+        return reverse(
+            name,
+            kwargs={
+                "object_id": model_objects[model],
+                "version_id": model_objects[f"{model}.version"],
+            },
+        )
     if model_url and model_url[1] in object_pages | CHECKING_STEPS:
         model = model_url[0]
         object_id = model_objects.get(model, person.pk if person else 1)

@@ -150,10 +150,8 @@ def fuzz_form(client, path, *, method="post", linked=()):
     @given(data=form_data(parser))
     def send(data):
         before = fingerprint()
-        if method == "post":
-            response = client.post(path, data)
-        else:
-            response = client.get(path, data)
+        send_to = client.post if method == "post" else client.get
+        response = send_to(path, data)
         assert response.status_code < 500, (path, data)
         if method == "post" and response.status_code == 200:
             # Shown again: the input was refused, so nothing may have changed.
