@@ -32,6 +32,11 @@ goes:
   that could reach them blanked, and the internal notes and the notes on its
   history blanked. An open application is withdrawn; a draft, never sent to
   anyone, is deleted.
+- **The outbox** (``citizenleaders.outbox``): every email to any of the
+  person's addresses is deleted, and their full name is taken out of emails
+  to others (an organiser's list of who is coming). The last email, saying
+  the account is closed, is recorded like any other and deleted with the
+  sent emails after ``OUTBOX_RETENTION_DAYS``.
 
 Staff accounts (coordinators and council staff) cannot close themselves: a
 national coordinator removes the staff role first, so the programme is never
@@ -54,7 +59,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from citizenleaders import roles
+from citizenleaders import outbox, roles
 from citizenleaders.mail import send_email
 from leaders.models import Activity, Application, ApplicationEvent, Leader, Story
 
@@ -519,7 +524,12 @@ def person_erase(*, user) -> None:
             code="staff",
         )
     address = user.email
+    addresses = {address, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+    names = {user.full_name}
     leader = Leader.objects.filter(user=user).first()
+    for application in user.applications.all():
+        names |= {application.full_name, application.preferred_name}
+    outbox.forget(addresses=addresses, names=names)
     if leader is not None:
         _leader_anonymise(leader)
     for application in user.applications.all():
