@@ -1,5 +1,6 @@
 """The portal's choices on top of django-allauth's defaults."""
 
+from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 
@@ -14,3 +15,13 @@ class MFAAdapter(DefaultMFAAdapter):
         ):
             return False
         return super().can_delete_authenticator(authenticator)
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """Account emails (confirming an address, resetting a password) are
+        sent through ``EMAIL_BACKEND``, the outbox, like every other: this
+        names them there (``email_confirmation_signup``) for filtering."""
+        message = super().render_mail(template_prefix, email, context, headers)
+        message.outbox_template = template_prefix.rsplit("/", 1)[-1]
+        return message

@@ -1,7 +1,7 @@
-"""The back office for accounts and staff roles.
+"""The back office for accounts, staff roles and the outbox.
 
-Accounts, their email addresses and two-factor devices are for national
-coordinators. Staff roles and invitations are also for regional coordinators,
+Accounts, their email addresses, two-factor devices and the outbox are for
+national coordinators. Staff roles and invitations are also for regional coordinators,
 for council staff of their region's councils only. Roles are given through
 ``citizenleaders.services``, which refuses anyone giving themselves one.
 """
@@ -16,10 +16,11 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.utils import timezone
+from django.utils.text import Truncator
 
-from citizenleaders import roles, services
+from citizenleaders import outbox, roles, services
 from citizenleaders.admin_site import ScopedModelAdmin
-from citizenleaders.models import StaffInvitation, StaffRole, User
+from citizenleaders.models import OutboundEmail, StaffInvitation, StaffRole, User
 from leaders.admin import ConfirmationMixin, Step, plural
 
 # Roles are granted as StaffRole rows, not through Django's groups.
@@ -547,4 +548,173 @@ class StaffInvitationAdmin(ConfirmationMixin, ScopedModelAdmin):
             f"Withdrew {plural(withdrawn, 'invitation')}. Their links no longer work.",
             messages.SUCCESS,
         )
+        return None
+
+
+# The outbox ------------------------------------------------------------------------------
+
+
+OUTBOX_FIELDSETS = [
+    (
+        "Email",
+        [
+            "to",
+            "copy_to",
+            "blind_copy_to",
+            "reply_to_addresses",
+            "from_email",
+            "subject",
+            "body",
+            "html_body",
+        ],
+    ),
+    (
+        "Sending",
+        [
+            "template",
+            "status",
+            "attempts",
+            "last_error",
+            "created_at",
+            "sent_at",
+            "next_attempt_at",
+        ],
+    ),
+]
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ConfirmationMixin, ScopedModelAdmin):
+    """Every email the portal has sent or tried to send, to see, and to send
+    again when sending failed. Read-only: emails are recorded by
+    ``citizenleaders.outbox`` and deleted after ``OUTBOX_RETENTION_DAYS``.
+
+    For national coordinators only. Emails carry people's names, access
+    needs and what they told us, and a row has no region to scope it by
+    (an email to a coordinator may be about another region), so regional
+    coordinators and council staff do not see the outbox at all.
+    """
+
+    list_display = [
+        "created_at",
+        "to",
+        "subject",
+        "template",
+        "status",
+        "attempts",
+        "sent_at",
+        "error",
+    ]
+    list_display_links = ["created_at", "subject"]
+    list_filter = ["status", "template", "created_at"]
+    date_hierarchy = "created_at"
+    search_fields = ["recipients", "subject"]
+    search_help_text = "Search by an email address it was sent to, or its subject."
+    fieldsets = [(title, {"fields": fields}) for title, fields in OUTBOX_FIELDSETS]
+    readonly_fields = [name for _, fields in OUTBOX_FIELDSETS for name in fields]
+    actions = ["send_again"]
+
+    @admin.display(description="to", ordering="recipients")
+    def to(self, email):
+        return email.to_display
+
+    @admin.display(description="copy to")
+    def copy_to(self, email):
+        return ", ".join(email.cc) or "—"
+
+    @admin.display(description="blind copy to")
+    def blind_copy_to(self, email):
+        return ", ".join(email.bcc) or "—"
+
+    @admin.display(description="reply to")
+    def reply_to_addresses(self, email):
+        return ", ".join(email.reply_to) or "—"
+
+    @admin.display(description="last error")
+    def error(self, email):
+        return Truncator(email.last_error).chars(80) or "—"
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not obj.html_body:
+            return [
+                (title, {**options, "fields": [f for f in options["fields"] if f != "html_body"]})
+                for title, options in fieldsets
+            ]
+        return fieldsets
+
+    # National coordinators only, and nobody adds, changes or deletes an email.
+
+    def has_view_permission(self, request, obj=None):
+        return roles.is_national_coordinator(request.user) and super().has_view_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_send_permission(self, request):
+        return self.has_view_permission(request)
+
+    @admin.action(description="Send again now", permissions=["send"])
+    def send_again(self, request, queryset):
+        ready = [
+            email
+            for email in queryset
+            if email.status != OutboundEmail.Status.SENT
+            and not (
+                email.status == OutboundEmail.Status.SENDING
+                and email.next_attempt_at
+                and email.next_attempt_at > timezone.now()
+            )
+        ]
+        if not ready:
+            self.message_user(
+                request,
+                "All the emails you chose have been sent already (or are being sent now), "
+                "so there is nothing to send again.",
+                messages.WARNING,
+            )
+            return None
+        if "post" not in request.POST:
+            intro = [
+                f"We will try to send {plural(len(ready), 'email')} now, whatever "
+                "the wait before their next try or how many tries they have had."
+            ]
+            skipped = len(queryset) - len(ready)
+            if skipped:
+                intro.append(
+                    f"{plural(skipped, 'other email')} you chose "
+                    f"{'has' if skipped == 1 else 'have'} been sent already and will not be "
+                    "sent again."
+                )
+            return self.confirm_action(
+                request,
+                queryset,
+                action="send_again",
+                title="Send emails again",
+                intro=intro,
+                objects=[str(email) for email in ready],
+                submit_label="Send now",
+            )
+        # Not written to the admin's log: its entries name the email (who to),
+        # and would outlive the email and the person's erasure.
+        results = outbox.send_now(queryset.filter(pk__in=[email.pk for email in ready]))
+        if results["sent"]:
+            self.message_user(
+                request, f"Sent {plural(results['sent'], 'email')}.", messages.SUCCESS
+            )
+        not_sent = results["failed"] + results["given_up"]
+        if not_sent:
+            self.message_user(
+                request,
+                f"{plural(not_sent, 'email')} could not be sent. Their last error says why.",
+                messages.ERROR,
+            )
         return None

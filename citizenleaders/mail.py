@@ -3,20 +3,17 @@
 A foundation piece like ``roles``: it imports no app, so the apps may use it.
 
 Each email is two templates, ``templates/emails/<name>_subject.txt`` and
-``<name>_body.txt``. It is sent once the transaction that caused it commits,
-so a rolled-back action sends nothing; a failure to send is logged and never
-undoes or interrupts what the person did. (Issue 7 adds an outbox that keeps
-and retries failed emails.)
+``<name>_body.txt``. It is recorded in the outbox (``citizenleaders.outbox``)
+in the transaction of the change that caused it, and sent once that commits:
+a rolled-back action sends nothing, and a failure to send is kept and tried
+again, never undoing or interrupting what the person did.
 """
-
-import logging
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 
-logger = logging.getLogger(__name__)
+from citizenleaders import outbox
 
 
 def absolute_url(path: str) -> str:
@@ -37,14 +34,10 @@ def render_email(name: str, context: dict) -> tuple[str, str]:
 
 
 def send_email(*, to: str | list[str], name: str, context: dict) -> None:
-    """Send the email ``name`` to ``to`` after the current transaction commits."""
+    """Record the email ``name`` to ``to`` in the outbox, to be sent after the
+    current transaction commits."""
     recipients = [to] if isinstance(to, str) else list(to)
     subject, body = render_email(name, context)
-
-    def send():
-        try:
-            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients).send()
-        except Exception:  # noqa: BLE001 - any failure to send must not reach the person
-            logger.exception("Could not send the %r email to %s", name, ", ".join(recipients))
-
-    transaction.on_commit(send)
+    outbox.record(
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients), template=name
+    )

@@ -328,3 +328,89 @@ class StaffInvitation(TimeStampedModel):
         if self.is_expired:
             return "Expired"
         return "Waiting"
+
+
+class OutboundEmailQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Waiting to be sent, and their time has come: new emails, failures
+        whose wait before the next try is over, and emails whose sending
+        stopped part-way (the process ended) once their claim has run out."""
+        now = now or timezone.now()
+        return self.filter(
+            status__in=[
+                OutboundEmail.Status.QUEUED,
+                OutboundEmail.Status.SENDING,
+                OutboundEmail.Status.FAILED,
+            ],
+            next_attempt_at__lte=now,
+        )
+
+
+class OutboundEmail(TimeStampedModel):
+    """One email the portal sent or tried to send: the outbox.
+
+    Recorded in the transaction of the change that caused it, so a
+    rolled-back change leaves no email and a committed one always leaves its
+    email here. ``citizenleaders.outbox`` delivers it once that commits and
+    ``manage.py send_queued_emails`` tries again after a failure.
+
+    ``next_attempt_at`` says when it is next due: now for a new email, later
+    after a failure, the end of the claim while one process is sending it,
+    and empty once it is sent or given up.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    recipients = models.JSONField("to", default=list)
+    cc = models.JSONField("copy to", default=list, blank=True)
+    bcc = models.JSONField("blind copy to", default=list, blank=True)
+    reply_to = models.JSONField("reply to", default=list, blank=True)
+    from_email = models.CharField("from", max_length=320)
+    subject = models.CharField(max_length=998)
+    body = models.TextField()
+    html_body = models.TextField("HTML body", blank=True)
+    headers = models.JSONField("extra headers", default=dict, blank=True)
+    template = models.CharField(
+        "email",
+        max_length=100,
+        blank=True,
+        help_text="Which of the portal's emails this is (its template), for filtering.",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField("tries", default=0)
+    last_error = models.CharField("last error", max_length=500, blank=True)
+    sent_at = models.DateTimeField("sent", null=True, blank=True)
+    next_attempt_at = models.DateTimeField("next try", null=True, blank=True, default=timezone.now)
+
+    objects = OutboundEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "email"
+        verbose_name_plural = "outbox"
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            models.Index(fields=["status", "sent_at"], name="outbox_sent"),
+            models.Index(fields=["created_at"], name="outbox_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="outbound_email_sent_has_sent_at",
+            ),
+        ]
+
+    def __str__(self):
+        return f"“{self.subject}” to {self.to_display}"
+
+    @property
+    def to_display(self):
+        return ", ".join(self.recipients)
+
+    @property
+    def is_given_up(self):
+        return self.status == self.Status.FAILED and self.next_attempt_at is None

@@ -162,9 +162,21 @@ MFA_TOTP_ISSUER = "Citizen Leaders"
 # Accept the code before and after the current one, for phones whose clocks drift.
 MFA_TOTP_TOLERANCE = 1
 MFA_ADAPTER = "citizenleaders.adapters.MFAAdapter"
+ACCOUNT_ADAPTER = "citizenleaders.adapters.AccountAdapter"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Every email goes into the outbox first (citizenleaders.outbox), which
+# records it and then delivers it with the backend that EMAIL_URL names;
+# ``manage.py send_queued_emails`` tries again after a failure.
+OUTBOX_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_BACKEND = "citizenleaders.outbox.OutboxBackend"
+# Seconds to wait for the mail server, so a slow one cannot hold a page up for long.
+EMAIL_TIMEOUT = 10
+# Tries before the outbox gives up on an email (a coordinator can still send it again).
+OUTBOX_MAX_ATTEMPTS = 10
+# Days after sending (or giving up) that an email is deleted from the outbox.
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=90)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Citizen Leaders <no-reply@citizenleaders.example.org>"
 )

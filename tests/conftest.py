@@ -6,6 +6,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.cache import cache
 from django.test.utils import override_settings
 
+from citizenleaders import outbox
 from citizenleaders.models import StaffRole
 from citizenleaders.roles import Role
 from tests.citizenleaders.factories import PASSWORD, TOTP_SECRET, StaffRoleFactory, UserFactory
@@ -29,6 +30,26 @@ def _static_files_without_manifest():
         },
     ):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _emails_through_the_outbox():
+    """Send every email through the outbox as in production (pytest-django
+    sets the locmem backend); the outbox delivers to locmem, so tests read
+    what was sent from ``mail.outbox``."""
+    with override_settings(
+        EMAIL_BACKEND="citizenleaders.outbox.OutboxBackend",
+        OUTBOX_DELIVERY_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _outbox_delivers_at_once():
+    """A failure in one test must not leave new emails waiting in the next."""
+    outbox.resume_delivery()
+    yield
+    outbox.resume_delivery()
 
 
 @pytest.fixture(autouse=True)

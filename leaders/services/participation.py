@@ -39,6 +39,11 @@ goes:
   loses every version saved before: those still hold the name, contact
   details, access needs and words. Each record that stays keeps one version,
   as it is now, saying that the personal details were erased.
+- **The outbox** (``citizenleaders.outbox``): every email to any of the
+  person's addresses is deleted, and their full name is taken out of emails
+  to others (an organiser's list of who is coming). The last email, saying
+  the account is closed, is recorded like any other and deleted with the
+  sent emails after ``OUTBOX_RETENTION_DAYS``.
 
 Staff accounts (coordinators and council staff) cannot close themselves: a
 national coordinator removes the staff role first, so the programme is never
@@ -62,7 +67,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from citizenleaders import roles
+from citizenleaders import outbox, roles
 from citizenleaders.history import history_erase, history_restart
 from citizenleaders.mail import send_email
 from leaders.models import Activity, Application, ApplicationEvent, Leader, Story, TrainingRecord
@@ -530,7 +535,12 @@ def person_erase(*, user) -> None:
     from events.services import registrations_erase
 
     address = user.email
+    addresses = {address, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+    names = {user.full_name}
     leader = Leader.objects.filter(user=user).first()
+    for application in user.applications.all():
+        names |= {application.full_name, application.preferred_name}
+    outbox.forget(addresses=addresses, names=names)
     if leader is not None:
         _leader_anonymise(leader)
     for application in user.applications.all():

@@ -1,8 +1,9 @@
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
+from django.utils import timezone
 
-from citizenleaders.models import StaffInvitation, StaffRole, User
+from citizenleaders.models import OutboundEmail, StaffInvitation, StaffRole, User
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 PASSWORD = "a-long-test-password-42"
@@ -54,3 +55,25 @@ class StaffInvitationFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"invited{n}@leeds.example.org")
     local_authority = factory.LazyFunction(leeds)
     invited_by = factory.SubFactory(UserFactory, is_superuser=True, two_factor=True)
+
+
+class OutboundEmailFactory(factory.django.DjangoModelFactory):
+    """An email in the outbox, sent."""
+
+    class Meta:
+        model = OutboundEmail
+
+    recipients = factory.Sequence(lambda n: [f"recipient{n}@example.org"])
+    from_email = "Citizen Leaders <no-reply@citizenleaders.example.org>"
+    subject = factory.Sequence(lambda n: f"Your booking {n}")
+    body = "Dear Sam Example,\n\nYou have a place.\n"
+    template = "booking_confirmed"
+    status = OutboundEmail.Status.SENT
+    attempts = 1
+    sent_at = factory.LazyAttribute(
+        lambda email: timezone.now() if email.status == OutboundEmail.Status.SENT else None
+    )
+    # Due now unless sent (pass None for one given up).
+    next_attempt_at = factory.LazyAttribute(
+        lambda email: None if email.status == OutboundEmail.Status.SENT else timezone.now()
+    )

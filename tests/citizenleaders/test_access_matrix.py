@@ -19,7 +19,7 @@ from leaders.models import (
     Skill,
     TrainingRecord,
 )
-from tests.citizenleaders.factories import StaffInvitationFactory
+from tests.citizenleaders.factories import OutboundEmailFactory, StaffInvitationFactory
 from tests.conftest import make_person
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.leaders.factories import (
@@ -332,6 +332,12 @@ ADMIN_MODELS = {
         REGIONAL: (ALL_ACTIONS - {"delete"}) | INVITATION_STEPS,  # they withdraw instead
     },
     "account.emailaddress": {NATIONAL: ALL_ACTIONS, REGIONAL: set()},
+    # Emails carry personal details and have no region: national coordinators
+    # only, read-only (the outbox records them; "Send again now" is a list action).
+    "citizenleaders.outboundemail": {
+        NATIONAL: {"changelist", "change", "history"},
+        REGIONAL: set(),
+    },
     "mfa.authenticator": {NATIONAL: ALL_ACTIONS, REGIONAL: set()},
     "ulos.region": {NATIONAL: ALL_ACTIONS, REGIONAL: {"changelist", "change", "history"}},
     # Coordinators import council contacts (each row within their scope).
@@ -481,6 +487,7 @@ def sample_objects():
         "leaders.story": story.pk,
         "leaders.involvementrequest": match.request_id,
         "citizenleaders.staffinvitation": StaffInvitationFactory(local_authority=leeds).pk,
+        "citizenleaders.outboundemail": OutboundEmailFactory().pk,
         "leaders.involvementmatch": match.pk,
         "directory.leader": in_directory.pk,
         "public.story": public_story.pk,

@@ -24,7 +24,11 @@ from citizenleaders.admin_site import NationalListAdmin, ScopedHistoryAdmin, Sco
 from citizenleaders.models import StaffRole, User
 from citizenleaders.roles import Role
 from leaders.models import Application
-from tests.citizenleaders.factories import StaffInvitationFactory, UserFactory
+from tests.citizenleaders.factories import (
+    OutboundEmailFactory,
+    StaffInvitationFactory,
+    UserFactory,
+)
 from tests.citizenleaders.test_exports import xlsx_as_csv_rows
 from tests.conftest import make_person
 from tests.events.factories import EventFactory, RegistrationFactory
@@ -96,6 +100,7 @@ RECORDS = {
         user=UserFactory(two_factor=True)
     ),
     "citizenleaders.staffrole": staff_role_in,
+    "citizenleaders.outboundemail": lambda gss_code: OutboundEmailFactory(),
     "citizenleaders.staffinvitation": lambda gss_code: StaffInvitationFactory(
         local_authority=council(gss_code)
     ),
@@ -120,7 +125,12 @@ RECORDS = {
     "events.event": lambda gss_code: event_in(gss_code),
     "events.registration": lambda gss_code: RegistrationFactory(event=event_in(gss_code)),
 }
-NATIONAL_ONLY = {"citizenleaders.user", "account.emailaddress", "mfa.authenticator"}
+NATIONAL_ONLY = {
+    "citizenleaders.user",
+    "citizenleaders.outboundemail",
+    "account.emailaddress",
+    "mfa.authenticator",
+}
 
 # What council staff with back-office access may see (read-only).
 COUNCIL_STAFF_MODELS = {

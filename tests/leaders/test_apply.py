@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.forms.models import model_to_dict
+from django.test import TestCase
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -124,15 +125,17 @@ def test_starting_sends_a_visitor_to_sign_up_or_log_in_and_back_to_their_applica
 
 
 def sign_up_and_confirm(client):
-    client.post(
-        "/accounts/signup/",
-        {
-            "email": "new.applicant@example.org",
-            "password1": "a-long-new-password-77",
-            "password2": "a-long-new-password-77",
-            "next": TASKS,
-        },
-    )
+    # The confirmation email is sent once the sign-up commits.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(
+            "/accounts/signup/",
+            {
+                "email": "new.applicant@example.org",
+                "password1": "a-long-new-password-77",
+                "password2": "a-long-new-password-77",
+                "next": TASKS,
+            },
+        )
     link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body).group(1)
     return client.post(link)
 
