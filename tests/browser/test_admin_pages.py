@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, URLPattern, reverse
 from django.utils import timezone
 
 from citizenleaders.roles import Role
+from events.models import Registration
 from tests.browser.conftest import axe_violations, fits_320_pixels, sign_in_browser, tab_to
 from tests.citizenleaders.factories import StaffInvitationFactory, UserFactory
 from tests.conftest import make_person
@@ -83,6 +84,13 @@ def records():
     for number in range(3):
         email = f"alexandrina.featherstonehaugh.{number}@a-long-domain.example.org"
         RegistrationFactory(event=event, user=UserFactory(full_name=long_name, email=email))
+    RegistrationFactory(
+        event=event,
+        user=UserFactory(full_name=long_name),
+        status=Registration.Status.WAITING,
+        confirmed_at=None,
+        waiting_since=timezone.now(),
+    )
     StaffInvitationFactory(local_authority=leeds)
     return {"event": event}
 
