@@ -8,6 +8,7 @@ from decimal import Decimal
 from functools import partial, wraps
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import (
@@ -158,12 +159,22 @@ class ScopedModelAdmin(admin.ModelAdmin):
     def get_field_queryset(self, db, db_field, request):
         return scoped_field_queryset(self, db, db_field, request)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            name_widget_parts(formfield.widget, formfield.label)
+        return formfield
+
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)
         for inline in inlines:
             # An inline's choices (a leader, a ULO) are scoped like the page's.
             inline.get_field_queryset = partial(scoped_field_queryset, inline)
+            inline.get_formset = labelled(inline.get_formset)
         return inlines
+
+    def get_changelist_formset(self, request, **kwargs):
+        return labelled_formset(super().get_changelist_formset(request, **kwargs))
 
     def get_list_filter(self, request):
         return [scoped_list_filter(self.model, item) for item in super().get_list_filter(request)]
@@ -306,6 +317,68 @@ class ScopedHistoryAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
         else:
             value = getattr(record, field.attname)
         return readable_value(field, value)
+
+
+def innermost_widget(widget):
+    """The widget that draws the input, inside the admin's wrappers (the
+    add/change links beside a foreign key)."""
+    while isinstance(getattr(widget, "widget", None), forms.Widget):
+        widget = widget.widget
+    return widget
+
+
+def name_widget_parts(widget, label):
+    """Give each input of a widget drawn as several (a date and a time) a
+    name: a ``<label>`` can point at only one of them."""
+    widget = innermost_widget(widget)
+    if not isinstance(widget, forms.MultiWidget):
+        return
+    if isinstance(widget, forms.SplitDateTimeWidget):
+        parts = ["date", "time"]
+    else:
+        parts = [f"part {number}" for number in range(1, len(widget.widgets) + 1)]
+    for part, subwidget in zip(parts, widget.widgets, strict=True):
+        subwidget.attrs.setdefault("aria-label", f"{label}: {part}")
+
+
+def name_every_input(form, row=None):
+    """Rows of a table (a tabular inline, a list's editable columns) have
+    their labels as column headings, not ``<label>``s: each input gets its
+    own name, with the row's record where there is one."""
+    for name, field in form.fields.items():
+        widget = innermost_widget(field.widget)
+        if widget.is_hidden:
+            continue
+        label = capfirst(str(field.label or name.replace("_", " ")))
+        if row:
+            label = f"{label}, {row}"
+        if isinstance(widget, forms.MultiWidget):
+            name_widget_parts(widget, label)
+        else:
+            widget.attrs.setdefault("aria-label", label)
+
+
+def labelled_formset(formset_class):
+    """``formset_class`` with every input of every form named (see
+    ``name_every_input``), including those the formset adds (delete, order)."""
+
+    class LabelledFormSet(formset_class):
+        def add_fields(self, form, index):
+            super().add_fields(form, index)
+            instance = getattr(form, "instance", None)
+            row = str(instance) if instance is not None and instance.pk else None
+            name_every_input(form, row)
+
+    LabelledFormSet.__name__ = formset_class.__name__
+    return LabelledFormSet
+
+
+def labelled(get_formset):
+    @wraps(get_formset)
+    def get_labelled_formset(*args, **kwargs):
+        return labelled_formset(get_formset(*args, **kwargs))
+
+    return get_labelled_formset
 
 
 class NationalListAdmin(ScopedModelAdmin):
