@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "citizenleaders.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside the security headers, before sessions: see citizenleaders.page_cache.
+    "citizenleaders.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,6 +113,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A shared cache (Redis) is needed when more than one instance serves the site,
 # so that rate limits hold across them; one process is fine with local memory.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Anonymous visitors get the information pages from this cache
+# (citizenleaders.page_cache); 0 turns it off.
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
 AUTH_USER_MODEL = "citizenleaders.User"
 AUTHENTICATION_BACKENDS = [
@@ -191,7 +197,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -3,36 +3,41 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from citizenleaders import views
+from citizenleaders.page_cache import public_page
 from leaders.views import apply, councils, directory, me, requests, stories
 from ulos.urls import authority_patterns
 
 about_patterns = [
-    path("", views.AboutIndexView.as_view(), name="index"),
+    path("", public_page(views.AboutIndexView.as_view()), name="index"),
     *[
-        path(f"{slug}/", views.AboutPageView.as_view(slug=slug), name=slug)
+        path(f"{slug}/", public_page(views.AboutPageView.as_view(slug=slug)), name=slug)
         for slug, _title in views.ABOUT_PAGES
     ],
 ]
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", public_page(views.HomeView.as_view()), name="home"),
     path("about/", include((about_patterns, "about"))),
     path(
         "accessibility/",
-        TemplateView.as_view(template_name="citizenleaders/accessibility.html"),
+        public_page(TemplateView.as_view(template_name="citizenleaders/accessibility.html")),
         name="accessibility",
     ),
     path(
         "privacy/",
-        TemplateView.as_view(template_name="citizenleaders/privacy.html"),
+        public_page(TemplateView.as_view(template_name="citizenleaders/privacy.html")),
         name="privacy",
     ),
     path(
         "cookies/",
-        TemplateView.as_view(template_name="citizenleaders/cookies.html"),
+        public_page(TemplateView.as_view(template_name="citizenleaders/cookies.html")),
         name="cookies",
     ),
-    path("data/", TemplateView.as_view(template_name="citizenleaders/data.html"), name="data"),
+    path(
+        "data/",
+        public_page(TemplateView.as_view(template_name="citizenleaders/data.html")),
+        name="data",
+    ),
     path("me/", views.AccountHomeView.as_view(), name="me"),
     path("apply/", include((apply.urlpatterns, "apply"))),
     # /events/ and /me/events/
