@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run install migrate demo test test-postgres browser lint format css css-check clean security
+.PHONY: run install migrate demo test test-postgres browser lint format css css-check clean security lighthouse throughput
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,17 @@ security: install
 	$(BIN)/pip-audit --progress-spinner off --skip-editable || echo "pip-audit could not finish: see its output above"
 	@command -v wapiti >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q wapiti; }
 	$(BIN)/python -m tests.security.wapiti_scan
+
+# Web performance (issue 8), written to WEB-PERFORMANCE.md: Lighthouse scores
+# and the home page's weight (npm's lighthouse driving Debian's Chromium), and
+# throughput with gunicorn on PostgreSQL under wrk (Debian's package).
+lighthouse: install browser
+	@test -x node_modules/.bin/lighthouse || npm ci --no-audit --no-fund
+	$(BIN)/python -m tests.performance.web lighthouse
+
+throughput: install
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q wrk; }
+	$(BIN)/python -m tests.performance.web throughput
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
