@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run install migrate demo test test-postgres browser lint format css css-check clean security bench
+.PHONY: run install migrate demo test test-postgres browser lint format css css-check clean security bench resilience
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,13 @@ security: install
 	$(BIN)/pip-audit --progress-spinner off --skip-editable || echo "pip-audit could not finish: see its output above"
 	@command -v wapiti >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q wapiti; }
 	$(BIN)/python -m tests.security.wapiti_scan
+
+# Load and faults (issue 8): two gunicorn instances on one throwaway PostgreSQL
+# cluster (created, restarted under load and deleted by the script; needs the
+# PostgreSQL 15 binaries and root or the postgres user), Redis on 127.0.0.1:6379
+# and a local SMTP server. About 80 s; writes RESILIENCE.md.
+resilience: install
+	$(BIN)/python -m tests.resilience.run
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
