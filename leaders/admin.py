@@ -1279,6 +1279,7 @@ class StoryAdmin(ReadOnlyPageMixin, ConfirmationMixin, ScopedModelAdmin):
         "created_at",
     ]
     search_fields = ["title", "body", "leader__user__full_name", "leader__user__email"]
+    date_hierarchy = "created_at"
     list_select_related = ["leader__user"]
     fieldsets = [
         (None, {"fields": ["leader", "title", "body"]}),
