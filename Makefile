@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run install migrate demo test test-postgres browser lint format css css-check clean security lighthouse throughput
+.PHONY: run install migrate demo test test-postgres browser lint format css css-check clean security bench resilience lighthouse throughput
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,18 @@ demo: migrate
 
 run: demo
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Every main page's queries and server time at N = 100 and N = 10,000 leaders,
+# on PostgreSQL, written to BENCHMARKS.md. Creates the database if it is missing.
+BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/citizenleaders_bench)
+bench: install
+	$(BIN)/python -c "import sys, psycopg; from psycopg.conninfo import conninfo_to_dict, make_conninfo; \
+	name = conninfo_to_dict(sys.argv[1])['dbname']; \
+	c = psycopg.connect(make_conninfo(sys.argv[1], dbname='postgres'), autocommit=True); \
+	c.execute('SELECT 1 FROM pg_database WHERE datname = %s', [name]).fetchone() \
+	or c.execute(f'CREATE DATABASE \"{name}\"')" "$(BENCH_DATABASE_URL)"
+	DATABASE_URL="$(BENCH_DATABASE_URL)" DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL="$(BENCH_DATABASE_URL)" DJANGO_DEBUG=1 $(BIN)/python manage.py bench --sizes 100,10000 --output BENCHMARKS.md
 
 # Debian's Chromium drives the browser tests; Playwright never downloads one.
 browser:
@@ -70,6 +82,13 @@ lighthouse: install browser
 throughput: install
 	@command -v wrk >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q wrk; }
 	$(BIN)/python -m tests.performance.web throughput
+
+# Load and faults (issue 8): two gunicorn instances on one throwaway PostgreSQL
+# cluster (created, restarted under load and deleted by the script; needs the
+# PostgreSQL 15 binaries and root or the postgres user), Redis on 127.0.0.1:6379
+# and a local SMTP server. About 80 s; writes RESILIENCE.md.
+resilience: install
+	$(BIN)/python -m tests.resilience.run
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

@@ -44,6 +44,9 @@ from ulos.models import Region
 from ulos.selectors import coverage
 
 MONTH, QUARTER = "month", "quarter"
+# How long the reports page keeps figures it has worked out (shared by
+# everyone who asks for the same period and region).
+REPORT_CACHE_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -302,8 +305,8 @@ def event_figures(period: Period) -> list[Figure]:
     ]
 
 
-def coverage_figures(period: Period) -> list[Figure]:
-    found = coverage()
+def coverage_figures(period: Period, regions: list[Region]) -> list[Figure]:
+    found = coverage(regions)
     summary = found.england
     if period.region:
         summary = next(item for item in found.regions if item.gss_code == period.region.gss_code)
@@ -420,7 +423,7 @@ def report(period: Period, regions: list[Region]) -> Report:
         "Training": training_figures(period),
         "What leaders did": activity_figures(rows),
         "Events": event_figures(period),
-        "User-led organisations": coverage_figures(period),
+        "User-led organisations": coverage_figures(period, regions),
     }
     headline = [
         sections["Applications"][0],

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -186,13 +187,22 @@ class ReportMixin(CoordinatorRequiredMixin):
 
     @cached_property
     def report(self):
+        """The report, worked out at most ``REPORT_CACHE_SECONDS`` ago: the
+        same period and region give the same figures to everyone who may see
+        them, so they are shared through the cache."""
         if not self.form.is_valid():
             return None
         data = self.form.cleaned_data
         period = Period(
             start=data["start"], end=data["end"], region=self.form.chosen_region(), by=data["by"]
         )
-        return reports.report(period, list(self.form.regions.values()))
+        region = period.region.gss_code if period.region else "england"
+        key = f"report:{period.start}:{period.end}:{region}:{period.by}"
+        return cache.get_or_set(
+            key,
+            lambda: reports.report(period, list(self.form.regions.values())),
+            reports.REPORT_CACHE_SECONDS,
+        )
 
     def report_query(self) -> str:
         """The address's query for the report shown, for links to its CSV files."""

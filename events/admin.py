@@ -974,6 +974,7 @@ class RegistrationAdmin(ReadOnlyPageMixin, ConfirmationMixin, CsvExportMixin, Sc
     ]
     list_filter = ["status", "attendance", region_filter("event__region")]
     search_fields = ["user__full_name", "user__email", "event__title"]
+    date_hierarchy = "event__start"
     search_help_text = "Search by the person’s name or email address, or the event’s title."
     list_select_related = ["user", "event"]
     fieldsets = [(title, {"fields": fields}) for title, fields in BOOKING_FIELDSETS]

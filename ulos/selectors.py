@@ -111,9 +111,10 @@ class Coverage:
     regions: list[Summary]
 
 
-def coverage() -> Coverage:
+def coverage(regions: list[Region] | None = None) -> Coverage:
     """Coverage of every current council area by published ULOs, in four
-    queries whatever the number of councils and ULOs."""
+    queries whatever the number of councils and ULOs (three when the caller
+    has read the ``regions`` already)."""
     councils = list(LocalAuthority.objects.current().select_related("region"))
     ulos = {
         ulo["pk"]: ulo
@@ -144,7 +145,7 @@ def coverage() -> Coverage:
         by_region[area.council.region_id].append(area)
     regions = [
         Summary(name=region.name, gss_code=region.gss_code, areas=by_region.get(region.pk, []))
-        for region in Region.objects.all()
+        for region in (Region.objects.all() if regions is None else regions)
     ]
     return Coverage(
         areas=areas,

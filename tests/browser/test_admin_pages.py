@@ -17,7 +17,11 @@ from django.utils import timezone
 from citizenleaders.roles import Role
 from events.models import Registration
 from tests.browser.conftest import axe_violations, fits_320_pixels, sign_in_browser, tab_to
-from tests.citizenleaders.factories import StaffInvitationFactory, UserFactory
+from tests.citizenleaders.factories import (
+    OutboundEmailFactory,
+    StaffInvitationFactory,
+    UserFactory,
+)
 from tests.conftest import make_person
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.leaders.factories import (
@@ -92,6 +96,12 @@ def records():
         waiting_since=timezone.now(),
     )
     StaffInvitationFactory(local_authority=leeds)
+    OutboundEmailFactory(
+        recipients=[email],
+        subject=f"A place for {long_name}",
+        status="failed",
+        last_error="Connection refused by the mail server at smtp.example.org",
+    )
     return {"event": event}
 
 

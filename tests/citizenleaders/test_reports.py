@@ -8,6 +8,7 @@ import datetime
 import io
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -382,6 +383,7 @@ def test_an_unknown_table_is_not_found(national):
 
 def test_the_page_runs_the_same_queries_however_much_data(programme, national):
     def count():
+        cache.clear()  # the figures worked out afresh
         with CaptureQueriesContext(connection) as queries:
             response = national.get(reverse("reports:index"), PERIOD_QUERY)
         assert response.status_code == 200
@@ -396,6 +398,21 @@ def test_the_page_runs_the_same_queries_however_much_data(programme, national):
         held_event(YORKSHIRE, "2025-12-01", ["attended"])
         UloFactory(councils=[council(gss)])
     assert count() == before
+
+
+def test_figures_are_kept_for_a_few_minutes_and_shared(programme, national, client):
+    with CaptureQueriesContext(connection) as first:
+        national.get(reverse("reports:index"), {**PERIOD_QUERY, "region": YORKSHIRE})
+    ApplicationFactory(local_authority=council(LEEDS), submitted_at=at("2025-06-01"))
+    client.force_login(make_person(Role.REGIONAL_COORDINATOR))
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(reverse("reports:index"), PERIOD_QUERY)
+    assert figures(response.context["report"])["Applications received"] == 3
+    assert len(second) < len(first) - 5
+    assert "worked out again every 5 minutes" in response.content.decode()
+    cache.clear()
+    response = client.get(reverse("reports:index"), PERIOD_QUERY)
+    assert figures(response.context["report"])["Applications received"] == 4
 
 
 # Charts

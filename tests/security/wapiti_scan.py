@@ -95,7 +95,7 @@ def scan(role, url, env, out_dir, max_scan_time):
         "--max-scan-time",
         str(max_scan_time),
         "--max-attack-time",
-        str(max(30, max_scan_time // 6)),
+        str(max(10, max_scan_time // 4)),
         "--flush-session",
         "--store-session",
         str(out_dir / f"{role}-session"),
