@@ -52,7 +52,17 @@ def counts(cursor):
     return found
 
 
-def test_a_backup_restores_every_record(tmp_path):
+@pytest.fixture
+def places():
+    """Transactional tests empty the database after each test, so the places
+    the migrations load may be gone: load them again."""
+    from ulos.models import LocalAuthority, Region
+    from ulos.places import load_places
+
+    load_places(Region, LocalAuthority)
+
+
+def test_a_backup_restores_every_record(tmp_path, places):
     leader = make_person(Role.LEADER, full_name="Ada Lovelace").leader
     ActivityFactory.create_batch(3, leader=leader)
     event_services.registration_create(event=EventFactory(capacity=5), user=leader.user)
