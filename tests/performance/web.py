@@ -31,12 +31,10 @@ import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.security import wapiti_scan
-from tests.security.wapiti_scan import free_port, run_manage, wait_for
+from tests.local_site import gunicorn, run_manage, session_cookie
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = ROOT / "WEB-PERFORMANCE.md"
@@ -72,11 +70,6 @@ done = function(summary, latency, requests)
     latency:percentile(50) / 1e3, latency:percentile(95) / 1e3, latency:percentile(99) / 1e3))
 end
 """
-
-
-def session_cookie(env, email):
-    """The session key alone (``shell`` may print a line about imports first)."""
-    return wapiti_scan.session_cookie(env, email).splitlines()[-1].strip()
 
 
 def log(message):
@@ -115,39 +108,6 @@ def prepare(env):
     log("collectstatic")
     run_manage(env, "collectstatic", "--noinput", capture=True)
     log("prepared")
-
-
-@contextmanager
-def gunicorn(env, log_path):
-    """The site on a free port of 127.0.0.1 with two workers."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with open(log_path, "a") as log:
-        server = subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "gunicorn",
-                "citizenleaders.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--no-control-socket",
-                "--timeout",
-                "60",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
-        try:
-            wait_for(url)
-            yield url
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

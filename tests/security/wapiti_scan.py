@@ -15,15 +15,13 @@ written to ``$SCAN_DIR`` (default ``/tmp/citizenleaders-scan``).
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-PYTHON = sys.executable
+from tests.local_site import gunicorn, run_manage, session_cookie
+
 ROLES = {
     "anonymous": None,
     "member": "member@example.org",
@@ -35,50 +33,6 @@ ROLES = {
 }
 # wapiti's levels: 1 low, 2 medium, 3 high (0 for information).
 HIGHEST_ALLOWED = 1
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def run_manage(env, *args, capture=False):
-    return subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=capture,
-        text=True,
-    )
-
-
-def session_cookie(env, email) -> str:
-    """A logged-in session for ``email``, made directly (logging in through
-    the form, with its two-factor step, is tested elsewhere)."""
-    code = (
-        "from django.test import Client;"
-        "from citizenleaders.models import User;"
-        "c=Client();"
-        f"c.force_login(User.objects.get(email={email!r}));"
-        "print(c.cookies['sessionid'].value)"
-    )
-    # The last line: Django's shell may first say what it imported.
-    return run_manage(env, "shell", "-c", code, capture=True).stdout.strip().splitlines()[-1]
-
-
-def wait_for(url, timeout=30):
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"The site did not start at {url}")
 
 
 def crawled(session_dir) -> int:
@@ -162,35 +116,12 @@ def main(roles):
     }
     run_manage(env, "migrate", "--noinput", capture=True)
     run_manage(env, "seed_demo", capture=True)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "citizenleaders.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--no-control-socket",
-            "--timeout",
-            "60",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(out_dir / "server.log", "w"),  # noqa: SIM115 - closed with the process
-    )
     problems = []
     try:
-        wait_for(url)
-        for role in roles:
-            problems += scan(role, url, env, out_dir, max_scan_time)
+        with gunicorn(env, out_dir / "server.log") as url:
+            for role in roles:
+                problems += scan(role, url, env, out_dir, max_scan_time)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         shutil.rmtree(workdir, ignore_errors=True)
     if problems:
         print("\n".join(problems))
