@@ -40,6 +40,7 @@ from django.utils import timezone
 from citizenleaders import charts
 from events.models import Event, Registration
 from leaders.models import Activity, Application, Leader
+from leaders.templatetags.participation import hours_number
 from ulos.models import Region
 from ulos.selectors import coverage
 
@@ -111,9 +112,8 @@ def percent(part: int, whole: int) -> int | None:
 
 
 def hours_text(hours: Decimal | None) -> str:
-    """Hours as people write them: 12, 12.5 or 12.25."""
-    hours = hours or Decimal(0)
-    return f"{hours.normalize():f}" if hours % 1 else f"{int(hours)}"
+    """Hours as people write them: 12, 12.5 or 12.25 (0 for none)."""
+    return hours_number(hours or Decimal(0))
 
 
 @dataclass
