@@ -234,7 +234,8 @@ class _Generator:
     def __init__(self, leaders, by=None):
         self.n = leaders
         self.by = by
-        self.rng = random.Random(f"citizen-leaders-scale-{leaders}")
+        # Made-up demo data, seeded so a run can be repeated: not for secrets.
+        self.rng = random.Random(f"citizen-leaders-scale-{leaders}")  # nosec B311
         self.now = timezone.now()
         self.today = timezone.localdate()
         self.start = self.now - datetime.timedelta(days=365 * YEARS)
