@@ -5,7 +5,16 @@ change the records of their own region, and council staff given back-office
 access may see their own council's (the admin narrows each list to that
 scope: ``citizenleaders.admin_site.ScopedModelAdmin``); what each may touch is
 listed here, in one place.
+
+The backends that sign people in (``UserBackend``, and ``AccountBackend`` for
+allauth's logins) load a signed-in person once per request with everything
+``citizenleaders.roles`` asks about them, in one query.
 """
+
+from allauth.account.auth_backends import AuthenticationBackend
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef
 
 from citizenleaders import roles
 
@@ -133,3 +142,47 @@ class RolePermissionBackend:
     def has_module_perms(self, user_obj, app_label):
         held = permissions_of(user_obj)
         return held is None or bool(held.get(app_label))
+
+
+class _LoadsRolesMixin:
+    """Load the person with their staff role, leader profile, whether they
+    have an application and whether they have two-factor set up, so that
+    working out their roles and checking two-factor on a staff page costs no
+    further queries. The answers are as they were when the request began; a change
+    within it is picked up after ``roles.forget_roles``."""
+
+    def get_user(self, user_id):
+        from allauth.mfa.models import Authenticator
+        from django.contrib.auth import get_user_model
+
+        from leaders.models import Application
+
+        users = (
+            get_user_model()
+            ._default_manager.select_related("staff_role", "leader")
+            .annotate(
+                _has_application=Exists(Application.objects.filter(user=OuterRef("pk"))),
+                _has_two_factor=Exists(
+                    Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+                ),
+            )
+        )
+        user = users.filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    # Permissions come from roles (RolePermissionBackend), never from Django's
+    # groups or per-person permissions, which nobody is given: asking the
+    # database for them would cost two queries on every admin page.
+    def _get_user_permissions(self, user_obj):
+        return Permission.objects.none()
+
+    def _get_group_permissions(self, user_obj):
+        return Permission.objects.none()
+
+
+class UserBackend(_LoadsRolesMixin, ModelBackend):
+    """Django's own logins (the admin's, tests' ``force_login``)."""
+
+
+class AccountBackend(_LoadsRolesMixin, AuthenticationBackend):
+    """allauth's logins, by email address."""

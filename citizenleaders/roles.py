@@ -67,7 +67,8 @@ def roles_of(user) -> frozenset[Role]:
 
 def forget_roles(user) -> None:
     """Drop the roles remembered on this user object, after changing them."""
-    user.__dict__.pop("_roles_cache", None)
+    for remembered in ("_roles_cache", "_has_application", "_has_two_factor"):
+        user.__dict__.pop(remembered, None)
     for related in ("staff_role", "leader"):
         user._state.fields_cache.pop(related, None)
 
@@ -81,7 +82,7 @@ def _work_out_roles(user) -> set[Role]:
         roles.add(Role(staff.kind))
     if hasattr(user, "leader"):
         roles.add(Role.LEADER)
-    elif user.applications.exists():
+    elif _known(user, "_has_application", lambda: user.applications.exists()):
         roles.add(Role.APPLICANT)
     return roles
 
@@ -127,7 +128,18 @@ def has_two_factor(user) -> bool:
         return False
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return _known(
+        user,
+        "_has_two_factor",
+        lambda: Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
+    )
+
+
+def _known(user, name, ask):
+    """What the sign-in backend loaded with the person (``citizenleaders.backends``),
+    or, for a user object loaded some other way, the answer to ``ask()``."""
+    value = getattr(user, name, None)
+    return ask() if value is None else value
 
 
 def needs_two_factor_setup(user) -> bool:

@@ -389,6 +389,7 @@ class _Generator:
                 )
             )
         leaders = _insert(Leader, leaders)
+        Leader.objects.refresh_names()  # bulk inserts bypass Leader.save()
         counts["leaders"] = len(leaders)
         pairs = [(leader.pk, pk) for leader in leaders for pk in self.some(self.interests, 1, 3)]
         _link(Leader.interests.through, pairs, "leader", "interest")

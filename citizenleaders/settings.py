@@ -120,8 +120,8 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
 AUTH_USER_MODEL = "citizenleaders.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "citizenleaders.backends.UserBackend",
+    "citizenleaders.backends.AccountBackend",
     "citizenleaders.backends.RolePermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -10,8 +10,8 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 
-from leaders.models import Interest, Leader, Module, Skill, TrainingRecord
-from ulos.models import LocalAuthority, Region
+from leaders.choices import directory_choices
+from leaders.models import Leader, TrainingRecord
 
 AVAILABILITY = [
     ("online", "Online"),
@@ -31,6 +31,12 @@ def search_words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+", text)
 
 
+def search_document():
+    """What PostgreSQL searches: the names word for word, the bio in English.
+    Migration 0007 indexes this very expression (``leader_search``)."""
+    return SearchVector("search_names", config="simple") + SearchVector("bio", config="english")
+
+
 def search_leaders(queryset, text: str):
     """Leaders whose names or bio hold every word of ``text``, each word
     matching the start of a word ("sam" finds Samira), ignoring case.
@@ -39,15 +45,13 @@ def search_leaders(queryset, text: str):
     also finds "meeting"; names word for word, since some names are English
     stop words ("Will"). Elsewhere each word must begin a word of the full
     name, the name to use or the bio. Both give the same leaders for ordinary
-    searches: a word, two words, a name.
+    searches: a word, two words, a name. Both search the copy of the names
+    kept on the leader (``Leader.search_names``), not the account's.
     """
     words = search_words(text)
     if not words:
         return queryset
     if connection.vendor == "postgresql":
-        vector = SearchVector("user__full_name", "preferred_name", config="simple") + SearchVector(
-            "bio", config="english"
-        )
         query = None
         for word in words:
             # Letters and digits only, so the raw query cannot be malformed.
@@ -55,13 +59,11 @@ def search_leaders(queryset, text: str):
                 f"{word}:*", search_type="raw", config="english"
             )
             query = either if query is None else query & either
-        return queryset.alias(search=vector).filter(search=query)
+        return queryset.alias(search=search_document()).filter(search=query)
     for word in words:
         starts_a_word = rf"\b{re.escape(word)}"
         queryset = queryset.filter(
-            Q(user__full_name__iregex=starts_a_word)
-            | Q(preferred_name__iregex=starts_a_word)
-            | Q(bio__iregex=starts_a_word)
+            Q(search_names__iregex=starts_a_word) | Q(bio__iregex=starts_a_word)
         )
     return queryset
 
@@ -72,34 +74,31 @@ class DirectoryFilter(django_filters.FilterSet):
         method="search",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.all(),
-        to_field_name="gss_code",
-        field_name="local_authority__region",
+    # The lists come from the cache (leaders.choices), not a query each.
+    region = django_filters.ChoiceFilter(
+        choices=lambda: directory_choices().regions,
+        field_name="local_authority__region__gss_code",
         label="Region",
         empty_label="All regions",
         error_messages={"invalid_choice": "Choose a region from the list"},
     )
-    council = django_filters.ModelChoiceFilter(
-        queryset=LocalAuthority.objects.all(),
-        to_field_name="gss_code",
-        field_name="local_authority",
+    council = django_filters.ChoiceFilter(
+        choices=lambda: directory_choices().council_choices,
+        field_name="local_authority__gss_code",
         label="Council area",
         empty_label="All council areas",
         error_messages={"invalid_choice": "Choose a council area from the list"},
     )
-    interests = django_filters.ModelMultipleChoiceFilter(
-        queryset=Interest.objects.all(),
-        to_field_name="slug",
+    interests = django_filters.MultipleChoiceFilter(
+        choices=lambda: directory_choices().interests,
         method="with_any_interest",
         label="What they would like to do",
         help_text="Leaders who would like to do any of the things you tick.",
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choose from the list"},
     )
-    skills = django_filters.ModelMultipleChoiceFilter(
-        queryset=Skill.objects.all(),
-        to_field_name="slug",
+    skills = django_filters.MultipleChoiceFilter(
+        choices=lambda: directory_choices().skills,
         method="with_any_skill",
         label="Skills",
         help_text="Leaders with any of the skills you tick.",
@@ -114,9 +113,8 @@ class DirectoryFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choose from the list"},
     )
-    modules = django_filters.ModelMultipleChoiceFilter(
-        queryset=Module.objects.all(),
-        to_field_name="slug",
+    modules = django_filters.MultipleChoiceFilter(
+        choices=lambda: directory_choices().modules,
         method="completed_all",
         label="Training completed",
         help_text="Leaders who have completed every module you tick.",
@@ -142,14 +140,14 @@ class DirectoryFilter(django_filters.FilterSet):
         if not interests:
             return queryset
         chosen = Leader.interests.through.objects.filter(
-            leader=OuterRef("pk"), interest__in=interests
+            leader=OuterRef("pk"), interest__slug__in=interests
         )
         return queryset.filter(Exists(chosen))
 
     def with_any_skill(self, queryset, name, skills):
         if not skills:
             return queryset
-        chosen = Leader.skills.through.objects.filter(leader=OuterRef("pk"), skill__in=skills)
+        chosen = Leader.skills.through.objects.filter(leader=OuterRef("pk"), skill__slug__in=skills)
         return queryset.filter(Exists(chosen))
 
     def available_for_all(self, queryset, name, ways):
@@ -158,7 +156,9 @@ class DirectoryFilter(django_filters.FilterSet):
     def completed_all(self, queryset, name, modules):
         for module in modules:
             completed = TrainingRecord.objects.filter(
-                leader=OuterRef("pk"), module=module, status=TrainingRecord.Status.COMPLETED
+                leader=OuterRef("pk"),
+                module__slug=module,
+                status=TrainingRecord.Status.COMPLETED,
             )
             queryset = queryset.filter(Exists(completed))
         return queryset

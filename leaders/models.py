@@ -3,7 +3,8 @@ the activity log and stories."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, Lower, NullIf
 from django.urls import reverse
 from django.utils import timezone
 
@@ -212,6 +213,19 @@ class LeaderQuerySet(models.QuerySet):
         """Active leaders who chose to appear in the directory for council staff."""
         return self.filter(status=Leader.Status.ACTIVE, in_directory=True, user__is_active=True)
 
+    def refresh_names(self) -> int:
+        """Store each leader's ``sort_name`` and ``search_names`` from their
+        account's full name and the name they use: the one definition of both.
+        Called as a leader is saved and their account's name changes, and
+        after bulk inserts, which bypass ``save()``."""
+        from citizenleaders.models import User
+
+        full_name = Subquery(User.objects.filter(pk=OuterRef("user_id")).values("full_name")[:1])
+        return self.update(
+            sort_name=Lower(Coalesce(NullIf("preferred_name", Value("")), full_name)),
+            search_names=Concat(full_name, Value(" "), "preferred_name"),
+        )
+
 
 class Leader(Participation, TimeStampedModel):
     class Status(models.TextChoices):
@@ -249,15 +263,34 @@ class Leader(Participation, TimeStampedModel):
     accepted_at = models.DateTimeField("accepted", null=True, blank=True)
     activated_at = models.DateTimeField("became active", null=True, blank=True)
     status_changed_at = models.DateTimeField("status last changed", null=True, blank=True)
+    # Copies of the names, so the directory sorts and searches leaders without
+    # joining every account first (see LeaderQuerySet.refresh_names). On
+    # PostgreSQL, search_names and bio have a full-text index, made by
+    # migration 0007 to match leaders.filters.search_leaders.
+    sort_name = models.CharField(max_length=200, blank=True, editable=False)
+    search_names = models.CharField(max_length=301, blank=True, editable=False)
 
     objects = LeaderQuerySet.as_manager()
-    history = audit_history()
+    history = audit_history(excluded_fields=["updated_at", "sort_name", "search_names"])
 
     class Meta:
         ordering = ["user__full_name", "user__email"]
+        indexes = [
+            models.Index(
+                fields=["sort_name", "id"],
+                condition=Q(in_directory=True, status="active"),
+                name="leader_directory_order",
+            )
+        ]
 
     def __str__(self):
         return self.user.get_full_name()
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"preferred_name", "user"} & set(update_fields):
+            Leader.objects.filter(pk=self.pk).refresh_names()
 
     @property
     def display_name(self):

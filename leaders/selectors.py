@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from leaders.models import Activity, InvolvementRequest, Leader, Module, Story, TrainingRecord
@@ -132,35 +132,44 @@ def verified_activities():
     return Activity.objects.filter(status=Activity.Status.VERIFIED)
 
 
-def name_for_sorting():
-    """The name a leader goes by, for sorting: the name to use, else their full name."""
-    return Lower(Coalesce(NullIf("preferred_name", Value("")), "user__full_name"))
-
-
 def directory_leaders():
     """Leaders in the directory with what a list of them shows, sorted by
-    name: ``last_active`` (their latest verified activity, or ``None``), and
-    prefetched skills, interests and ``completed_training``. However many
-    leaders there are: a count, a page, and three prefetch queries."""
+    name: ``last_active`` (their latest verified activity, or ``None``),
+    ``completed_modules`` (how many modules they have completed), and
+    prefetched skills and interests. However many leaders there are: a
+    count, a page, and two prefetch queries."""
     latest_activity = (
         verified_activities().filter(leader=OuterRef("pk")).order_by("-date").values("date")[:1]
     )
+    completed = (
+        TrainingRecord.objects.filter(leader=OuterRef("pk"), status=TrainingRecord.Status.COMPLETED)
+        .order_by()
+        .values("leader")
+        .annotate(modules=Count("pk"))
+        .values("modules")
+    )
+    return (
+        Leader.objects.in_directory()
+        .select_related("user", "local_authority__region")
+        .annotate(
+            last_active=Subquery(latest_activity),
+            completed_modules=Coalesce(Subquery(completed, output_field=IntegerField()), 0),
+        )
+        .order_by("sort_name", "pk")
+        .prefetch_related("skills", "interests")
+    )
+
+
+def with_completed_training(leaders):
+    """``leaders`` with ``completed_training``: their completed records, with
+    the modules, in the curriculum's order. One query more."""
     completed = (
         TrainingRecord.objects.filter(status=TrainingRecord.Status.COMPLETED)
         .select_related("module")
         .order_by("module__position", "module__title")
     )
-    return (
-        Leader.objects.in_directory()
-        .select_related("user", "local_authority__region")
-        .annotate(last_active=Subquery(latest_activity))
-        .alias(sort_name=name_for_sorting())
-        .order_by("sort_name", "pk")
-        .prefetch_related(
-            "skills",
-            "interests",
-            Prefetch("training", queryset=completed, to_attr="completed_training"),
-        )
+    return leaders.prefetch_related(
+        Prefetch("training", queryset=completed, to_attr="completed_training")
     )
 
 
@@ -270,7 +279,7 @@ def council_overview(council) -> CouncilOverview:
             Leader.objects.in_directory()
             .filter(local_authority=council)
             .select_related("user")
-            .order_by(name_for_sorting(), "pk")
+            .order_by("sort_name", "pk")
         ),
         requests=list(
             InvolvementRequest.objects.filter(local_authority=council).order_by(

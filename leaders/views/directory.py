@@ -13,9 +13,9 @@ from django.urls import path
 from django.views.generic import DetailView, ListView
 
 from citizenleaders import roles
+from leaders.choices import directory_choices
 from leaders.filters import DirectoryFilter
-from leaders.selectors import activity_counts_by_kind, directory_leaders
-from ulos.models import LocalAuthority
+from leaders.selectors import activity_counts_by_kind, directory_leaders, with_completed_training
 from ulos.views import PageNumberMixin
 
 
@@ -40,10 +40,10 @@ class LeaderListView(DirectoryAccessMixin, PageNumberMixin, ListView):
         context = super().get_context_data(**kwargs)
         form = self.filterset.form
         context["form"] = form
-        # Listed once here: one query each, rather than a count and a query.
+        # Listed once here, for the template to loop over.
         context["region_choices"] = list(iter(form.fields["region"].choices))
         context["sort_choices"] = list(form.fields["sort"].choices)
-        context["councils"] = LocalAuthority.objects.current().select_related("region")
+        context["council_groups"] = directory_choices().current_councils_by_region
         context["is_filtered"] = any(
             value for key, value in self.request.GET.items() if key not in ("page", "sort")
         )
@@ -55,7 +55,7 @@ class LeaderDetailView(DirectoryAccessMixin, DetailView):
     context_object_name = "leader"
 
     def get_queryset(self):
-        return directory_leaders()
+        return with_completed_training(directory_leaders())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -112,3 +112,72 @@ def test_only_one_open_application_per_person():
     with pytest.raises(IntegrityError), transaction.atomic():
         ApplicationFactory(user=application.user)
     assert Application.objects.filter(user=application.user).count() == 1
+
+
+# --- A signed-in person is loaded once, with everything their roles need ------
+
+
+def signed_in(person):
+    """The person as a request loads them, through the session's backend."""
+    from citizenleaders.backends import UserBackend
+
+    return UserBackend().get_user(person.pk)
+
+
+@pytest.mark.parametrize("role", [role for role in Role if role != Role.ANONYMOUS])
+def test_a_signed_in_persons_roles_and_two_factor_cost_no_more_queries(
+    role, django_assert_num_queries
+):
+    person = signed_in(make_person(role))
+
+    with django_assert_num_queries(0):
+        assert roles.primary_role(person) == role
+        assert roles.has_two_factor(person) == (role in roles.STAFF_ROLES)
+        assert not roles.needs_two_factor_setup(person)
+        roles.scope_of(person)
+
+
+def test_a_staff_page_asks_for_the_session_and_the_account_once_each(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(make_person(Role.NATIONAL_COORDINATOR))
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/directory/").status_code == 200
+
+    tables = ("django_session", "citizenleaders_staffrole", "mfa_authenticator")
+    asked = [query["sql"] for query in queries if any(table in query["sql"] for table in tables)]
+    # The session, then the account with its staff role, leader profile and
+    # two-factor set-up in one query.
+    assert len(asked) == 2
+
+
+def test_two_factor_turned_off_is_noticed_once_worked_out_again():
+    from allauth.mfa.models import Authenticator
+
+    person = signed_in(make_person(Role.COUNCIL_STAFF))
+    assert not roles.needs_two_factor_setup(person)
+
+    Authenticator.objects.filter(user=person).delete()
+    roles.forget_roles(person)
+
+    assert roles.needs_two_factor_setup(person)
+
+
+def test_an_application_made_is_noticed_once_worked_out_again():
+    person = signed_in(make_person(Role.MEMBER))
+    assert roles.primary_role(person) == Role.MEMBER
+
+    ApplicationFactory(user=person)
+    roles.forget_roles(person)
+
+    assert roles.primary_role(person) == Role.APPLICANT
+
+
+def test_a_closed_account_is_not_signed_in():
+    person = make_person(Role.LEADER)
+    person.is_active = False
+    person.save()
+
+    assert signed_in(person) is None

@@ -1,0 +1,85 @@
+"""The directory's lists to choose from (regions, council areas, interests,
+skills and training modules), read once and kept in the cache, so that a page
+of the directory does not ask the database for them each time.
+
+Saving or deleting any of those records clears the cache at once
+(``forget_directory_choices``, connected in ``LeadersConfig.ready``); loads
+that bypass ``save()`` call it themselves. The key carries the date, as which
+councils are current changes at midnight, and an hour's timeout is a backstop.
+"""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.utils import timezone
+
+CACHE_KEY = "leaders:directory-choices"
+TIMEOUT = 60 * 60
+
+
+@dataclass(frozen=True)
+class Council:
+    gss_code: str
+    name: str
+    region: str
+    is_current: bool
+
+
+@dataclass(frozen=True)
+class DirectoryChoices:
+    regions: list[tuple[str, str]]  # (GSS code, name), in GSS code order
+    councils: list[Council]  # every council, current or not, by region then name
+    interests: list[tuple[str, str]]  # (slug, name)
+    skills: list[tuple[str, str]]
+    modules: list[tuple[str, str]]  # (slug, title), in the curriculum's order
+
+    @property
+    def council_choices(self):
+        return [(council.gss_code, council.name) for council in self.councils]
+
+    @property
+    def current_councils_by_region(self):
+        """[(region name, [current councils])], for the select's groups."""
+        groups = {}
+        for council in self.councils:
+            if council.is_current:
+                groups.setdefault(council.region, []).append(council)
+        return list(groups.items())
+
+
+def directory_choices() -> DirectoryChoices:
+    key = _key()
+    choices = cache.get(key)
+    if choices is None:
+        choices = _read()
+        cache.set(key, choices, TIMEOUT)
+    return choices
+
+
+def forget_directory_choices(**kwargs) -> None:
+    """Clear the lists; takes a signal's arguments, so it can be connected."""
+    cache.delete(_key())
+
+
+def _key():
+    return f"{CACHE_KEY}:{timezone.localdate().isoformat()}"
+
+
+def _read() -> DirectoryChoices:
+    from leaders.models import Interest, Module, Skill
+    from ulos.models import LocalAuthority, Region
+
+    current = set(LocalAuthority.objects.current().values_list("pk", flat=True))
+    councils = LocalAuthority.objects.order_by("region__gss_code", "name", "pk").values_list(
+        "pk", "gss_code", "name", "region__name"
+    )
+    return DirectoryChoices(
+        regions=list(Region.objects.order_by("gss_code").values_list("gss_code", "name")),
+        councils=[
+            Council(gss_code, name, region, pk in current)
+            for pk, gss_code, name, region in councils
+        ],
+        interests=list(Interest.objects.values_list("slug", "name")),
+        skills=list(Skill.objects.values_list("slug", "name")),
+        modules=list(Module.objects.values_list("slug", "title")),
+    )
