@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import (
     NotRelationField,
@@ -27,9 +28,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeData
 from django.utils.text import capfirst, slugify
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -178,6 +180,18 @@ class ScopedModelAdmin(admin.ModelAdmin):
 
     def get_list_filter(self, request):
         return [scoped_list_filter(self.model, item) for item in super().get_list_filter(request)]
+
+    def action_checkbox(self, obj):
+        """The checkbox that picks a row for a list action: Django's markup,
+        written directly rather than through the form renderer's templates,
+        which cost half the time of a hundred-row list."""
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
 
 
 class ReadableChangeHelper(HistoricalRecordContextHelper):

@@ -94,6 +94,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case"),
         ]
+        # Back-office lists of people (leaders, bookings) sort by name, then email.
+        indexes = [models.Index(fields=["full_name", "email"], name="user_name_order")]
 
     def __str__(self):
         return self.email

@@ -1,7 +1,9 @@
 """Public pages about places and partner organisations: the ULO directory,
 coverage of England, councils, and the funding programmes."""
 
-from django.db.models import Prefetch
+from functools import partial
+
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView, View
 
@@ -215,9 +217,7 @@ class AuthorityDetailView(DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            LocalAuthority.objects.select_related("region").prefetch_related(
-                "successors", "predecessors"
-            ),
+            LocalAuthority.objects.select_related("region"),
             gss_code=self.kwargs["gss_code"].upper(),
         )
 
@@ -225,6 +225,17 @@ class AuthorityDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         council = self.object
         user = self.request.user
+        # The councils it took over from and those that took over from it, in one query.
+        links = LocalAuthority.successors.through.objects.filter(
+            Q(from_localauthority=council) | Q(to_localauthority=council)
+        ).select_related("from_localauthority", "to_localauthority")
+        by_name = partial(sorted, key=lambda other: (other.name, other.pk))
+        context["successors"] = by_name(
+            link.to_localauthority for link in links if link.from_localauthority_id == council.pk
+        )
+        context["predecessors"] = by_name(
+            link.from_localauthority for link in links if link.to_localauthority_id == council.pk
+        )
         context["ulos"] = (
             Ulo.objects.published()
             .with_meets_criteria()

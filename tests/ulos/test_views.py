@@ -228,6 +228,33 @@ def test_a_council_page_shows_its_ulos_and_otherwise_its_strategy(client):
     assert client.get("/authorities/E99999999/").status_code == 404
 
 
+def test_a_council_page_says_which_councils_took_over_from_which(client):
+    import datetime
+
+    from django.utils.html import strip_tags
+
+    old = LocalAuthority.objects.create(
+        gss_code="E10000006",
+        name="Cumbria",
+        authority_type=council(LEEDS).authority_type,
+        region=council(LEEDS).region,
+        ended_on=datetime.date(2023, 3, 31),
+    )
+    old.successors.set([council(BRADFORD), council(LEEDS)])
+
+    def text_of(gss_code):
+        page = client.get(reverse("authorities:detail", args=[gss_code])).content.decode()
+        return " ".join(strip_tags(page).split())
+
+    ended, leeds, camden = text_of("E10000006"), text_of(LEEDS), text_of(CAMDEN)
+
+    assert "This council ended on 31 March 2023." in ended
+    assert "Its area is now covered by Bradford and Leeds." in ended
+    assert "Took over fromCumbria" in leeds  # a summary list's key, then its value
+    assert "Took over from" not in camden
+    assert "Took over from" not in ended
+
+
 def test_the_adult_social_care_lead_is_shown_only_to_staff_in_scope(client):
     LocalAuthority.objects.filter(gss_code=LEEDS).update(
         care_lead_name="Pat Lead", care_lead_email="pat.lead@leeds.example.org"
