@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('citizenleaders', '0003_outbox'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("citizenleaders", "0003_outbox"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='user',
-            index=models.Index(fields=['full_name', 'email'], name='user_name_order'),
+            model_name="user",
+            index=models.Index(fields=["full_name", "email"], name="user_name_order"),
         ),
     ]
