@@ -5,7 +5,10 @@ of the directory does not ask the database for them each time.
 Saving or deleting any of those records clears the cache at once
 (``forget_directory_choices``, connected in ``LeadersConfig.ready``); loads
 that bypass ``save()`` call it themselves. The key carries the date, as which
-councils are current changes at midnight, and an hour's timeout is a backstop.
+councils are current changes at midnight. With a shared cache (``CACHE_URL``,
+Redis) every process sees the change at once; with the default local-memory
+cache each worker process keeps its own copy, so the timeout bounds how long
+another worker shows the old lists.
 """
 
 from dataclasses import dataclass
@@ -14,7 +17,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 CACHE_KEY = "leaders:directory-choices"
-TIMEOUT = 60 * 60
+TIMEOUT = 5 * 60
 
 
 @dataclass(frozen=True)

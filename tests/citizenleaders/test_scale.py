@@ -167,6 +167,8 @@ def test_bench_writes_a_table_for_each_size(tmp_path):
     text = output.read_text()
     assert "## N = 5" in text and "## N = 10" in text
     assert text.count("| Directory, search | `/directory/?q=patel`") == 2
+    afresh = "(as coordinator@example.org, the cache emptied before each request)"
+    assert text.count(f"| Reports, worked out afresh | `/reports/` {afresh}") == 2
     assert "Processors (nproc)" in text
     assert "make bench" in text
 

@@ -432,6 +432,17 @@ def test_the_lists_to_choose_from_show_a_change_at_once(staff, leaders):
     assert 'value="sharing-my-story"' not in page
 
 
+def test_the_lists_to_choose_from_are_read_once_not_on_every_page(staff, leaders):
+    staff.get(LIST)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = staff.get(LIST, {"council": LEEDS}).content.decode()
+
+    assert 'value="public-speaking"' in page and "Training completed" in page
+    lists = ('FROM "ulos_region"', 'FROM "ulos_localauthority"', 'FROM "leaders_module"')
+    assert not [query["sql"] for query in queries if any(name in query["sql"] for name in lists)]
+
+
 def test_a_council_from_the_cached_list_still_filters(staff, leaders):
     staff.get(LIST)
 
