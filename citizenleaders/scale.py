@@ -47,6 +47,7 @@ from leaders.models import (
     Travel,
 )
 from ulos.models import Assessment, Criterion, LegalForm, LocalAuthority, Service, Stage, Ulo
+from ulos.selectors import coverage_cache_clear
 
 SCALE_DOMAIN = "scale.example.org"
 SLUG_PREFIX = "scale-"
@@ -221,6 +222,8 @@ def remove_scale_data():
     _raw_delete(Ulo.local_authorities.through.objects.filter(ulo__in=ulos))
     _raw_delete(Ulo.services.through.objects.filter(ulo__in=ulos))
     _raw_delete(ulos)
+    # The raw deletes send no signals.
+    coverage_cache_clear()
     # Whatever else points at the people (sessions, history, email
     # addresses) goes the ordinary way, with its cascades.
     people.delete()
@@ -574,6 +577,8 @@ class _Generator:
                     )
                 )
         _insert(Assessment, assessments)
+        # Bulk inserts send no signals.
+        coverage_cache_clear()
         return len(ulos)
 
     def events(self, people, leaders):

@@ -24,6 +24,7 @@ from ulos.models import (
     Ulo,
     UloStrategy,
 )
+from ulos.selectors import coverage_cache_clear
 from ulos.services import committee_assessments_update
 
 # (slug, name, councils served, stage, committee share, CIL, services, meets all essentials)
@@ -304,6 +305,8 @@ def seed_ulos(*, by=None):
             ulo_strategy_date=date,
             ulo_strategy_notes=STRATEGY_NOTE,
         )
+    # update() sends no signals; the coverage page shows the strategies.
+    coverage_cache_clear()
 
     ulos = {}
     for slug, name, served, stage, share, cil, offered, meets in DEMO_ULOS:

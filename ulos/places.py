@@ -2,10 +2,16 @@
 
 Used by the data migration, with its historical models, and by tests that
 run after a database flush. Loading again updates names and regions and
-creates nothing twice."""
+creates nothing twice.
+
+The historical models of a migration send no signals the site listens to,
+and the first load is a bulk insert, so it forgets the coverage figures
+itself."""
 
 import csv
 from pathlib import Path
+
+from ulos.selectors import coverage_cache_clear
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "english_social_care_authorities.csv"
 
@@ -15,7 +21,12 @@ def load_places(region_model, local_authority_model):
         rows = list(csv.DictReader(handle))
     if not region_model.objects.exists() and not local_authority_model.objects.exists():
         _load_into_empty_tables(rows, region_model, local_authority_model)
-        return
+    else:
+        _update_or_create(rows, region_model, local_authority_model)
+    coverage_cache_clear()
+
+
+def _update_or_create(rows, region_model, local_authority_model):
     regions = {}
     for row in rows:
         code = row["region_gss_code"]

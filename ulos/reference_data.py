@@ -3,7 +3,11 @@ count as a ULO, as the programme started with them. Coordinators can edit
 both in the back office.
 
 Used by the data migration, with its historical models, and by tests that run
-after a database flush. Loading again creates nothing twice."""
+after a database flush. Loading again creates nothing twice. The criteria
+decide which ULOs meet them, and historical models send no signals the site
+listens to, so it forgets the coverage figures itself."""
+
+from ulos.selectors import coverage_cache_clear
 
 SERVICES = [
     ("information-and-advice", "Information and advice"),
@@ -98,3 +102,4 @@ def load_services_and_criteria(service_model, criterion_model):
                 "committee_share_partly_met": partly,
             },
         )
+    coverage_cache_clear()

@@ -1,8 +1,24 @@
 """Reads that span several records: how well England's council areas are
-covered by user-led organisations."""
+covered by user-led organisations.
 
+Coverage is the same for everyone and read on every visit to the coverage
+page, its CSV, the councils page and the reports, so it is worked out once and
+kept in the cache (shared by every instance of the site when that is Redis).
+What is kept is found under a version: :func:`coverage_cache_clear` gives the
+version a new value, and the old figures are never read again. The signals in
+``ulos.signals`` call it whenever a ULO, the councils a ULO serves, an
+assessment, a criterion, a council or a region is saved or deleted; a write
+that bypasses signals (``QuerySet.update()``, ``bulk_create()``, a data
+migration's historical models) must call it itself.
+"""
+
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
 
 from ulos.models import LocalAuthority, Region, Stage, Ulo, UloStrategy
 
@@ -111,11 +127,80 @@ class Coverage:
     regions: list[Summary]
 
 
+# The longest figures are kept, in case a change slips past the signals (a
+# write straight to the database) or the cache is each process's own memory,
+# which another gunicorn worker's change does not reach. As for the reports.
+COVERAGE_CACHE_SECONDS = 300
+COVERAGE_VERSION_KEY = "ulos:coverage:version"
+
+
 def coverage(regions: list[Region] | None = None) -> Coverage:
-    """Coverage of every current council area by published ULOs, in four
-    queries whatever the number of councils and ULOs (three when the caller
-    has read the ``regions`` already)."""
-    councils = list(LocalAuthority.objects.current().select_related("region"))
+    """Coverage of every current council area by published ULOs, summed for
+    England and for each region (for the ``regions`` given, when the caller
+    has read them already).
+
+    From the cache when nothing it depends on has changed since it was last
+    worked out (no query at all); otherwise in four queries, whatever the
+    number of councils and ULOs."""
+    key = f"ulos:coverage:{_coverage_version()}:{timezone.localdate().isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        found = _areas_and_regions()
+        cache.set(key, found, COVERAGE_CACHE_SECONDS)
+    areas, all_regions = found
+
+    by_region = defaultdict(list)
+    for area in areas:
+        by_region[area.council.region_id].append(area)
+    return Coverage(
+        areas=areas,
+        england=Summary(name="England", gss_code="E92000001", areas=areas),
+        regions=[
+            Summary(name=region.name, gss_code=region.gss_code, areas=by_region.get(region.pk, []))
+            for region in (all_regions if regions is None else regions)
+        ],
+    )
+
+
+def coverage_cache_clear() -> None:
+    """Forget the coverage worked out so far: call it after any change to
+    ULOs, the councils they serve, assessments, criteria, councils or regions
+    that does not send the models' signals.
+
+    The version changes at once, so the next read (in this transaction too)
+    works it out afresh, and again when the transaction commits, so figures
+    that another request worked out from the data as it was before the commit
+    are not kept either."""
+    _coverage_version_renew()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_coverage_version_renew)
+
+
+def _coverage_version() -> str:
+    """The current version of the kept coverage. A new one is a random value,
+    not a count, so a version lost from the cache (evicted, or the cache
+    restarted) is never taken up again by older figures still kept."""
+    version = cache.get(COVERAGE_VERSION_KEY)
+    if version is None:
+        fresh = uuid.uuid4().hex
+        # Another request may be starting the version at the same moment.
+        if cache.add(COVERAGE_VERSION_KEY, fresh, None):
+            return fresh
+        version = cache.get(COVERAGE_VERSION_KEY, fresh)
+    return version
+
+
+def _coverage_version_renew() -> None:
+    cache.set(COVERAGE_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def _areas_and_regions() -> tuple[list[Area], list[Region]]:
+    """Every current council's area, with the published ULOs that serve it,
+    and every region: in four queries. Each council points at the same
+    region object, so the pickled copy in the cache stays small."""
+    regions = list(Region.objects.all())
+    region_by_pk = {region.pk: region for region in regions}
+    councils = list(LocalAuthority.objects.current())
     ulos = {
         ulo["pk"]: ulo
         for ulo in Ulo.objects.published()
@@ -129,6 +214,7 @@ def coverage(regions: list[Region] | None = None) -> Coverage:
 
     areas = []
     for council in councils:
+        council.region = region_by_pk[council.region_id]
         serving = served_by.get(council.pk, [])
         best = max((ulo["stage"] for ulo in serving), key=Stage.rank, default=None)
         areas.append(
@@ -139,16 +225,4 @@ def coverage(regions: list[Region] | None = None) -> Coverage:
                 meets_criteria=any(ulo["meets_criteria"] for ulo in serving),
             )
         )
-
-    by_region = defaultdict(list)
-    for area in areas:
-        by_region[area.council.region_id].append(area)
-    regions = [
-        Summary(name=region.name, gss_code=region.gss_code, areas=by_region.get(region.pk, []))
-        for region in (Region.objects.all() if regions is None else regions)
-    ]
-    return Coverage(
-        areas=areas,
-        england=Summary(name="England", gss_code="E92000001", areas=areas),
-        regions=regions,
-    )
+    return areas, regions

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from citizenleaders.demo import ACCOUNTS, DEFAULT_PASSWORD
 from citizenleaders.models import User
-from citizenleaders.scale import SCALE_DOMAIN, SLUG_PREFIX
+from citizenleaders.scale import SCALE_DOMAIN, SLUG_PREFIX, remove_scale_data, seed_scale
 from events.models import Event, Registration
 from leaders.models import (
     Activity,
@@ -21,6 +21,7 @@ from leaders.models import (
     TrainingRecord,
 )
 from ulos.models import LocalAuthority, Ulo
+from ulos.selectors import coverage
 
 pytestmark = pytest.mark.django_db
 
@@ -146,6 +147,18 @@ def test_main_pages_answer_with_the_data_loaded(scaled, client, path, email):
     response = client.get(path)
 
     assert response.status_code == 200
+
+
+def test_coverage_counts_the_made_up_ulos_as_they_come_and_go():
+    # The made-up data is written in bulk and removed with raw deletes,
+    # neither of which sends the signals that keep coverage up to date.
+    assert coverage().england.with_ulo == 0
+
+    seed_scale(leaders=N)
+    assert coverage().england.with_ulo > 0
+
+    remove_scale_data()
+    assert coverage().england.with_ulo == 0
 
 
 def test_scale_needs_a_positive_number():

@@ -209,6 +209,21 @@ def test_the_coverage_page_takes_the_same_queries_however_many_ulos(
         client.get(reverse("ulos:coverage"))
 
 
+def test_a_change_shows_on_the_coverage_page_and_its_csv_at_once(client):
+    ulo = UloFactory(councils=[council(LEEDS)], stage=Stage.EMERGING)
+    assert "<strong>1 of 153</strong>" in client.get(reverse("ulos:coverage")).content.decode()
+    client.get(reverse("ulos:coverage_csv"))
+
+    ulo.local_authorities.add(council(BRADFORD))
+    ulo.stage = Stage.NETWORKED
+    ulo.save()
+
+    assert "<strong>2 of 153</strong>" in client.get(reverse("ulos:coverage")).content.decode()
+    rows = csv.reader(io.StringIO(client.get(reverse("ulos:coverage_csv")).content.decode()))
+    bradford = next(row for row in rows if row[0] == BRADFORD)
+    assert bradford[3:5] == ["1", "Established and networked ULO"]
+
+
 def test_the_councils_page_lists_every_council_by_region(client):
     page = client.get(reverse("authorities:list")).content.decode()
 
