@@ -14,6 +14,7 @@ another worker shows the old lists.
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 CACHE_KEY = "leaders:directory-choices"
@@ -60,8 +61,13 @@ def directory_choices() -> DirectoryChoices:
 
 
 def forget_directory_choices(**kwargs) -> None:
-    """Clear the lists; takes a signal's arguments, so it can be connected."""
+    """Clear the lists; takes a signal's arguments, so it can be connected.
+    Cleared at once, and again when the transaction commits, so lists that
+    another request read before the commit are not kept either (as
+    ``ulos.selectors.coverage_cache_clear`` does)."""
     cache.delete(_key())
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: cache.delete(_key()))
 
 
 def _key():

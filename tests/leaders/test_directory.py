@@ -748,3 +748,18 @@ def test_the_list_runs_in_the_same_number_of_queries_with_10_or_10000_leaders(st
     assert Leader.objects.in_directory().count() == 10000
     assert with_ten_thousand == with_ten
     assert max(with_ten) <= 10
+
+
+def test_lists_another_request_kept_before_a_change_committed_are_forgotten(
+    django_capture_on_commit_callbacks,
+):
+    from django.core.cache import cache
+
+    from leaders.choices import _key, directory_choices
+
+    before = directory_choices()
+    with django_capture_on_commit_callbacks(execute=True):
+        Skill.objects.create(name="Writing in Easy Read", slug="easy-read-writing", position=99)
+        cache.set(_key(), before)  # read by another request before the commit
+
+    assert ("easy-read-writing", "Writing in Easy Read") in directory_choices().skills
