@@ -181,6 +181,15 @@ class ScopedModelAdmin(admin.ModelAdmin):
     def get_list_filter(self, request):
         return [scoped_list_filter(self.model, item) for item in super().get_list_filter(request)]
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The "History" button (templates/admin/change_form_object_tools.html)
+        # only for people who may open the history.
+        context["shows_history"] = self.shows_history(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def shows_history(self, request, obj):
+        return self.has_view_or_change_permission(request, obj)
+
     def action_checkbox(self, obj):
         """The checkbox that picks a row for a list action: Django's markup,
         written directly rather than through the form renderer's templates,
@@ -257,6 +266,9 @@ class ScopedHistoryAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
 
     def has_change_history_permission(self, request, obj=None):
         return False
+
+    def shows_history(self, request, obj):
+        return self.has_view_history_permission(request, obj)
 
     def has_view_history_or_change_history_permission(self, request, obj=None):
         return self.has_view_history_permission(request, obj)

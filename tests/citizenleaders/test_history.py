@@ -210,6 +210,21 @@ def test_council_staff_never_see_private_fields_through_history(client, council_
         assert "Step-free (private)" not in response.content.decode()
 
 
+def test_the_history_button_is_shown_only_to_people_who_may_open_it(
+    client, council_staff_admin, national_coordinator
+):
+    leader = LeaderFactory(local_authority=council(LEEDS), in_directory=True)
+    change_page = reverse("admin:leaders_leader_change", args=[leader.pk])
+
+    client.force_login(council_staff_admin)
+    staff_page = client.get(change_page).content.decode()
+    client.force_login(national_coordinator)
+    coordinator_page = client.get(change_page).content.decode()
+
+    assert history_url(leader) not in staff_page
+    assert f'href="{history_url(leader)}"' in coordinator_page
+
+
 def test_the_history_page_links_each_version_to_its_page(client, national_coordinator):
     leader = LeaderFactory(phone="0113 496 0000")
     leader.phone = "0113 496 0001"
