@@ -15,6 +15,8 @@ about_patterns = [
     ],
 ]
 
+handler500 = "citizenleaders.views.server_error"
+
 urlpatterns = [
     path("", public_page(views.HomeView.as_view()), name="home"),
     path("about/", include((about_patterns, "about"))),

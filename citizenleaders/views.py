@@ -1,17 +1,19 @@
 """The site's own pages: home, information pages, statements, the health check
 and the signed-in person's account page."""
 
+import sys
 from urllib.parse import urlencode
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView, View
@@ -160,6 +162,18 @@ def healthz(request):
             "database unavailable", status=503, content_type="text/plain; charset=utf-8"
         )
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+
+
+def server_error(request, template_name="500.html"):
+    """The site's error page. When the database could not be reached (it is
+    restarting, or a connection was lost) the service comes back by itself,
+    so say so: 503 with Retry-After, rather than "a problem with the service"."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = defaults.server_error(request, "503.html")
+        response.status_code = 503
+        response["Retry-After"] = "60"
+        return response
+    return defaults.server_error(request, template_name)
 
 
 class CoordinatorRequiredMixin(UserPassesTestMixin):

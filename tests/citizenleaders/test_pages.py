@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.db import InterfaceError, OperationalError
 from django.urls import reverse
 
 from citizenleaders.views import ABOUT_PAGES
@@ -73,3 +74,39 @@ def test_server_error_page_renders_in_the_sites_style(rf):
 
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()
+
+
+@pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+def test_a_database_out_of_reach_gets_try_again_in_a_minute(rf, error):
+    from citizenleaders.views import server_error
+
+    try:
+        raise error("connection refused")
+    except error:
+        response = server_error(rf.get("/"))
+
+    page = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "Sorry, the service is unavailable" in page
+    assert "Try again in a minute." in page
+
+
+def test_any_other_failure_gets_the_server_error_page(rf):
+    from citizenleaders.views import server_error
+
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        response = server_error(rf.get("/"))
+
+    assert response.status_code == 500
+    assert "Sorry, there is a problem with the service" in response.content.decode()
+
+
+def test_the_site_answers_a_failing_request_with_that_page():
+    from django.urls import get_resolver
+
+    from citizenleaders.views import server_error
+
+    assert get_resolver().resolve_error_handler(500) is server_error
