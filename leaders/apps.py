@@ -17,10 +17,18 @@ class LeadersConfig(AppConfig):
             sender=settings.AUTH_USER_MODEL,
             dispatch_uid="leaders.refresh_leader_names",
         )
-        for model in ("ulos.Region", "ulos.LocalAuthority", "Interest", "Skill", "Module"):
+        # What the directory's lists to choose from are read from.
+        listed = [
+            "ulos.Region",
+            "ulos.LocalAuthority",
+            "leaders.Interest",
+            "leaders.Skill",
+            "leaders.Module",
+        ]
+        for model in listed:
             for signal in (post_save, post_delete):
                 signal.connect(
                     forget_directory_choices,
-                    sender=model if "." in model else f"leaders.{model}",
+                    sender=model,
                     dispatch_uid=f"leaders.forget_directory_choices.{model}",
                 )

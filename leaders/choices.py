@@ -2,23 +2,18 @@
 skills and training modules), read once and kept in the cache, so that a page
 of the directory does not ask the database for them each time.
 
-Saving or deleting any of those records clears the cache at once
+Saving or deleting any of those records forgets them
 (``forget_directory_choices``, connected in ``LeadersConfig.ready``); loads
-that bypass ``save()`` call it themselves. The key carries the date, as which
-councils are current changes at midnight. With a shared cache (``CACHE_URL``,
-Redis) every process sees the change at once; with the default local-memory
-cache each worker process keeps its own copy, so the timeout bounds how long
-another worker shows the old lists.
+that bypass ``save()`` call it themselves. See
+``citizenleaders.versioned_cache`` for how long another worker may show the
+old lists.
 """
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db import transaction
-from django.utils import timezone
+from citizenleaders.versioned_cache import VersionedCache
 
-CACHE_KEY = "leaders:directory-choices"
-TIMEOUT = 5 * 60
+KEPT_CHOICES = VersionedCache("leaders:directory-choices", timeout=5 * 60)
 
 
 @dataclass(frozen=True)
@@ -52,26 +47,12 @@ class DirectoryChoices:
 
 
 def directory_choices() -> DirectoryChoices:
-    key = _key()
-    choices = cache.get(key)
-    if choices is None:
-        choices = _read()
-        cache.set(key, choices, TIMEOUT)
-    return choices
+    return KEPT_CHOICES.get_or_set(_read)
 
 
 def forget_directory_choices(**kwargs) -> None:
-    """Clear the lists; takes a signal's arguments, so it can be connected.
-    Cleared at once, and again when the transaction commits, so lists that
-    another request read before the commit are not kept either (as
-    ``ulos.selectors.coverage_cache_clear`` does)."""
-    cache.delete(_key())
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: cache.delete(_key()))
-
-
-def _key():
-    return f"{CACHE_KEY}:{timezone.localdate().isoformat()}"
+    """Forget the lists; takes a signal's arguments, so it can be connected."""
+    KEPT_CHOICES.clear()
 
 
 def _read() -> DirectoryChoices:

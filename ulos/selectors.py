@@ -3,23 +3,18 @@ covered by user-led organisations.
 
 Coverage is the same for everyone and read on every visit to the coverage
 page, its CSV, the councils page and the reports, so it is worked out once and
-kept in the cache (shared by every instance of the site when that is Redis).
-What is kept is found under a version: :func:`coverage_cache_clear` gives the
-version a new value, and the old figures are never read again. The signals in
+kept in the cache (``citizenleaders.versioned_cache``) until
+:func:`coverage_cache_clear` is called. The signals in
 ``ulos.signals`` call it whenever a ULO, the councils a ULO serves, an
 assessment, a criterion, a council or a region is saved or deleted; a write
 that bypasses signals (``QuerySet.update()``, ``bulk_create()``, a data
 migration's historical models) must call it itself.
 """
 
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.db import transaction
-from django.utils import timezone
-
+from citizenleaders.versioned_cache import VersionedCache
 from ulos.models import LocalAuthority, Region, Stage, Ulo, UloStrategy
 
 NO_ULO = "none"
@@ -131,7 +126,8 @@ class Coverage:
 # write straight to the database) or the cache is each process's own memory,
 # which another gunicorn worker's change does not reach. As for the reports.
 COVERAGE_CACHE_SECONDS = 300
-COVERAGE_VERSION_KEY = "ulos:coverage:version"
+KEPT_COVERAGE = VersionedCache("ulos:coverage", COVERAGE_CACHE_SECONDS)
+COVERAGE_VERSION_KEY = KEPT_COVERAGE.version_key
 
 
 def coverage(regions: list[Region] | None = None) -> Coverage:
@@ -142,12 +138,7 @@ def coverage(regions: list[Region] | None = None) -> Coverage:
     From the cache when nothing it depends on has changed since it was last
     worked out (no query at all); otherwise in four queries, whatever the
     number of councils and ULOs."""
-    key = f"ulos:coverage:{_coverage_version()}:{timezone.localdate().isoformat()}"
-    found = cache.get(key)
-    if found is None:
-        found = _areas_and_regions()
-        cache.set(key, found, COVERAGE_CACHE_SECONDS)
-    areas, all_regions = found
+    areas, all_regions = KEPT_COVERAGE.get_or_set(_areas_and_regions)
 
     by_region = defaultdict(list)
     for area in areas:
@@ -165,33 +156,8 @@ def coverage(regions: list[Region] | None = None) -> Coverage:
 def coverage_cache_clear() -> None:
     """Forget the coverage worked out so far: call it after any change to
     ULOs, the councils they serve, assessments, criteria, councils or regions
-    that does not send the models' signals.
-
-    The version changes at once, so the next read (in this transaction too)
-    works it out afresh, and again when the transaction commits, so figures
-    that another request worked out from the data as it was before the commit
-    are not kept either."""
-    _coverage_version_renew()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_coverage_version_renew)
-
-
-def _coverage_version() -> str:
-    """The current version of the kept coverage. A new one is a random value,
-    not a count, so a version lost from the cache (evicted, or the cache
-    restarted) is never taken up again by older figures still kept."""
-    version = cache.get(COVERAGE_VERSION_KEY)
-    if version is None:
-        fresh = uuid.uuid4().hex
-        # Another request may be starting the version at the same moment.
-        if cache.add(COVERAGE_VERSION_KEY, fresh, None):
-            return fresh
-        version = cache.get(COVERAGE_VERSION_KEY, fresh)
-    return version
-
-
-def _coverage_version_renew() -> None:
-    cache.set(COVERAGE_VERSION_KEY, uuid.uuid4().hex, None)
+    that does not send the models' signals."""
+    KEPT_COVERAGE.clear()
 
 
 def _areas_and_regions() -> tuple[list[Area], list[Region]]:
