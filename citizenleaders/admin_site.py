@@ -17,8 +17,10 @@ from django.contrib.admin.utils import (
     get_fields_from_path,
     label_for_field,
     lookup_field,
+    quote,
     unquote,
 )
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.views import redirect_to_login
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied
@@ -103,6 +105,36 @@ class CitizenLeadersAdminSite(admin.AdminSite):
         return redirect("me")
 
 
+class QuickChangeList(ChangeList):
+    """Django's change list, quicker with long lists: the rows of the page
+    load only the fields their columns show (``ScopedModelAdmin.list_only``),
+    and the address of each row's page is worked out once, not once a row.
+    Actions still get whole records: Django gives them ``get_queryset()``
+    afresh, not the page's rows."""
+
+    PLACEHOLDER = "999"
+
+    def get_results(self, request):
+        if self.model_admin.list_only:
+            self.queryset = self.queryset.only(*self.model_admin.list_only)
+        super().get_results(request)
+
+    def url_for_result(self, result):
+        pk = str(quote(getattr(result, self.pk_attname)))
+        if not (pk.isascii() and pk.isalnum()):
+            return super().url_for_result(result)  # reverse() would encode it
+        if not hasattr(self, "_change_url"):
+            change_url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=(self.PLACEHOLDER,),
+                current_app=self.model_admin.admin_site.name,
+            )
+            # The key is the last part of the address that varies.
+            self._change_url = change_url.rsplit(self.PLACEHOLDER, 1)
+        before, after = self._change_url
+        return f"{before}{pk}{after}"
+
+
 class ScopedModelAdmin(admin.ModelAdmin):
     """The base of every model admin: what a person sees is narrowed to their
     scope, everywhere the admin reads records.
@@ -127,6 +159,13 @@ class ScopedModelAdmin(admin.ModelAdmin):
 
     region_field: str | Sequence[str] = ""
     council_field: str | Sequence[str] | None = None
+    # The fields a page of the list needs, for ``QuickChangeList``: those the
+    # columns and each record's name show, with ``__`` paths into the
+    # ``list_select_related`` records. Empty: load every field.
+    list_only: Sequence[str] = ()
+
+    def get_changelist(self, request, **kwargs):
+        return QuickChangeList
 
     def get_council_field(self):
         if self.council_field is not None:

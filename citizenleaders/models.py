@@ -42,6 +42,23 @@ class ChoiceItem(models.Model):
         return self.name
 
 
+class DataVersion(models.Model):
+    """A random value that the database itself renews whenever a set of
+    tables changes (triggers made by migrations, such as the directory's in
+    ``leaders/migrations/0008``), so that every app instance knows at once
+    that what it keeps from those tables is out of date. Read by
+    ``citizenleaders.versioned_cache.VersionedCache(versions="database")``.
+
+    Triggers catch every write, ``QuerySet.update()``, bulk inserts and raw
+    SQL included, which signals would miss."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    version = models.CharField(max_length=64)
+
+    def __str__(self):
+        return f"{self.name}: {self.version}"
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 

@@ -27,6 +27,7 @@ compressing them cannot leak one: see BREACH in WEB-PERFORMANCE.md), and an
 ETag lets a browser revalidate with a 304.
 """
 
+import functools
 import gzip
 import hashlib
 import os
@@ -71,6 +72,12 @@ def pages_version(base_dir=None):
     return digest.hexdigest()[:16]
 
 
+@functools.cache
+def running_pages_version():
+    """``pages_version()`` of the code this process runs, worked out once."""
+    return pages_version()
+
+
 class AnonymousPageCacheMiddleware:
     """Answer anonymous GETs of the information pages from the cache, and
     store them there after the first time."""
@@ -79,7 +86,7 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
         self.cache = caches[settings.PAGE_CACHE_ALIAS]
         self.timeout = settings.PAGE_CACHE_SECONDS
-        self.version = pages_version()
+        self.version = running_pages_version()
         self.private_cookies = {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name}
 
     def __call__(self, request):

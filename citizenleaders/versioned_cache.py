@@ -1,16 +1,28 @@
-"""Figures worked out from the database and kept in the cache until what they
-depend on changes: the coverage of England by ULOs, the directory's lists to
-choose from.
+"""Figures and pages worked out from the database and kept in the cache until
+what they depend on changes: the coverage of England by ULOs (versions in the
+cache), the directory's lists of leaders and lists to choose from (versions in
+the database).
 
-What is kept is found under a version, which ``clear()`` gives a new value,
-so the old figures are never read again. The version is kept in the cache
-itself, so with a shared cache (Redis, ``CACHE_URL``) every instance sees a
-change at once; with the default local-memory cache each worker process keeps
-its own copy, and ``timeout`` bounds how long another worker shows old
-figures. The key also carries the date, for figures (such as which councils
-are current) that change at midnight by themselves.
+What is kept is found under a version, so old figures are never read again
+once the version changes. The version lives in one of two places:
+
+- ``versions="cache"`` (the default): in the cache itself, given a new value
+  by ``clear()``, which signals call on a change. With a shared cache (Redis,
+  ``CACHE_URL``) every instance sees a change at once; with the default
+  local-memory cache each worker process keeps its own copy, and ``timeout``
+  bounds how long another worker shows old figures. Costs no query.
+- ``versions="database"``: in a ``DataVersion`` row that triggers in the
+  database renew on any write to the tables it depends on (made by a
+  migration, such as ``leaders/migrations/0008``). Every instance and worker
+  sees a change as soon as it commits, whatever the cache, at the cost of one
+  small query per read. For what must never be shown out of date, such as
+  who is in the directory.
+
+The key also carries the date, for figures (such as which councils are
+current) that change at midnight by themselves.
 """
 
+import hashlib
 import uuid
 
 from django.core.cache import cache
@@ -19,14 +31,23 @@ from django.utils import timezone
 
 
 class VersionedCache:
-    def __init__(self, name: str, timeout: int):
+    def __init__(self, name: str, timeout: int, *, versions: str = "cache"):
+        if versions not in ("cache", "database"):
+            raise ValueError(f"versions must be 'cache' or 'database', not {versions!r}")
         self.name = name
         self.timeout = timeout
+        self.versions = versions
         self.version_key = f"{name}:version"
 
-    def get_or_set(self, work_out):
-        """What is kept, or ``work_out()``'s answer, kept for next time."""
-        key = f"{self.name}:{self._version()}:{timezone.localdate().isoformat()}"
+    def get_or_set(self, work_out, part: str = ""):
+        """What is kept (for ``part``, when one name keeps several things), or
+        ``work_out()``'s answer, kept for next time."""
+        version = self._version()
+        if version is None:
+            return work_out()
+        # Hashed: ``part`` may be as long and as odd as an address.
+        part = hashlib.sha256(part.encode()).hexdigest()[:32] if part else ""
+        key = f"{self.name}:{version}:{timezone.localdate().isoformat()}:{part}"
         found = cache.get(key)
         if found is None:
             found = work_out()
@@ -34,20 +55,29 @@ class VersionedCache:
         return found
 
     def clear(self) -> None:
-        """Forget what is kept: call it after any change the figures depend on.
+        """Forget what is kept: call it after any change the figures depend on
+        (the database's triggers do it for ``versions="database"``).
 
         The version changes at once, so the next read (in this transaction
-        too) works them out afresh, and again when the transaction commits, so
-        figures that another request worked out from the data as it was before
-        the commit are not kept either."""
+        too) works them out afresh. A version in the cache changes again when
+        the transaction commits, so figures that another request worked out
+        from the data as it was before the commit are not kept either; one in
+        the database changes with the transaction, so needs no second go."""
         self._renew()
-        if transaction.get_connection().in_atomic_block:
+        if self.versions == "cache" and transaction.get_connection().in_atomic_block:
             transaction.on_commit(self._renew)
 
-    def _version(self) -> str:
+    def _version(self) -> str | None:
         """A new version is a random value, not a count, so a version lost
-        from the cache (evicted, or the cache restarted) is never taken up
-        again by older figures still kept."""
+        (evicted, the cache restarted, the table emptied) is never taken up
+        again by older figures still kept. ``None``: keep nothing, for lack of
+        a version (a database version not yet made)."""
+        if self.versions == "database":
+            from citizenleaders.models import DataVersion
+
+            return (
+                DataVersion.objects.filter(name=self.name).values_list("version", flat=True).first()
+            )
         version = cache.get(self.version_key)
         if version is None:
             fresh = uuid.uuid4().hex
@@ -58,4 +88,11 @@ class VersionedCache:
         return version
 
     def _renew(self) -> None:
-        cache.set(self.version_key, uuid.uuid4().hex, None)
+        if self.versions == "database":
+            from citizenleaders.models import DataVersion
+
+            DataVersion.objects.update_or_create(
+                name=self.name, defaults={"version": uuid.uuid4().hex}
+            )
+        else:
+            cache.set(self.version_key, uuid.uuid4().hex, None)

@@ -70,15 +70,67 @@ SHORT_TEXT = {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}
 # Filters ---------------------------------------------------------------------------
 
 
-def region_filter(region_path):
+def region_filter(region_path, clears=()):
     """A region filter for records whose region is at ``region_path``; a
-    regional coordinator is offered only their own region."""
+    regional coordinator is offered only their own region. Choosing a region
+    drops the filters named in ``clears`` (a council in another region)."""
 
     class Filter(RegionFilter):
         def in_region(self, queryset, region_id):
             return queryset.filter(**{f"{region_path}_id": region_id})
 
+        def choices(self, changelist):
+            lookups = [None] + [lookup for lookup, _ in self.lookup_choices]
+            for lookup, choice in zip(lookups, super().choices(changelist), strict=False):
+                chosen = {} if lookup is None else {self.parameter_name: lookup}
+                choice["query_string"] = changelist.get_query_string(
+                    chosen, remove=[self.parameter_name, *clears]
+                )
+                yield choice
+
     return Filter
+
+
+def council_filter(council_path):
+    """A filter by council for records whose council is at ``council_path``,
+    offered for one region at a time: a regional coordinator's own, or the
+    one chosen in the region filter. All 153 councils at once would be a long
+    list to read and to tab through. Used with
+    ``region_filter(..., clears=[COUNCIL_PARAMETER])``."""
+
+    class Filter(admin.SimpleListFilter):
+        title = "council area"
+        parameter_name = COUNCIL_PARAMETER
+
+        def lookups(self, request, model_admin):
+            scope = roles.scope_of(request.user)
+            region = request.GET.get(RegionFilter.parameter_name, "")
+            if scope.everything:
+                region_id = int(region) if region.isdigit() else None
+            else:
+                region_id = scope.region_id
+            councils = LocalAuthority.objects.order_by("name")
+            if region_id is not None:
+                councils = councils.filter(region_id=region_id)
+            elif self.value() and self.value().isdigit():
+                # A council chosen by its address alone: shown, so it can be cleared.
+                councils = councils.filter(pk=int(self.value()))
+            else:
+                return []
+            return [(str(pk), name) for pk, name in councils.values_list("pk", "name")]
+
+        def queryset(self, request, queryset):
+            value = self.value()
+            if not value:
+                return queryset
+            if not value.isdigit():
+                return queryset.none()
+            return queryset.filter(**{f"{council_path}_id": int(value)})
+
+    return Filter
+
+
+COUNCIL_PARAMETER = "local_authority__id__exact"
 
 
 class ConnectionFilter(admin.SimpleListFilter):
@@ -405,8 +457,8 @@ class ApplicationAdmin(
     ]
     list_filter = [
         "status",
-        region_filter("local_authority__region"),
-        ("local_authority", admin.RelatedOnlyFieldListFilter),
+        region_filter("local_authority__region", clears=[COUNCIL_PARAMETER]),
+        council_filter("local_authority"),
         ConnectionFilter,
         "submitted_at",
     ]
@@ -688,11 +740,21 @@ class LeaderAdmin(ConfirmationMixin, CsvExportMixin, ScopedHistoryAdmin):
     list_filter = [
         "status",
         TrainingFilter,
-        region_filter("local_authority__region"),
-        ("local_authority", admin.RelatedOnlyFieldListFilter),
+        region_filter("local_authority__region", clears=[COUNCIL_PARAMETER]),
+        council_filter("local_authority"),
     ]
     search_fields = ["user__email", "user__full_name", "preferred_name"]
     list_select_related = ["user", "local_authority__region"]
+    # What the columns of both lists show (the coordinators' and council
+    # staff's), and the leader's name.
+    list_only = [
+        "status",
+        "preferred_name",
+        "user__full_name",
+        "user__email",
+        "local_authority__name",
+        "local_authority__region__name",
+    ]
     autocomplete_fields = ["local_authority"]
     readonly_fields = [
         "user",
@@ -1470,8 +1532,8 @@ class InvolvementRequestAdmin(ConfirmationMixin, CsvExportMixin, ScopedModelAdmi
     list_filter = [
         "status",
         "purpose",
-        region_filter("local_authority__region"),
-        ("local_authority", admin.RelatedOnlyFieldListFilter),
+        region_filter("local_authority__region", clears=[COUNCIL_PARAMETER]),
+        council_filter("local_authority"),
         "date",
     ]
     search_fields = ["title", "requester__email", "requester__full_name"]

@@ -2,18 +2,18 @@
 skills and training modules), read once and kept in the cache, so that a page
 of the directory does not ask the database for them each time.
 
-Saving or deleting any of those records forgets them
-(``forget_directory_choices``, connected in ``LeadersConfig.ready``); loads
-that bypass ``save()`` call it themselves. See
-``citizenleaders.versioned_cache`` for how long another worker may show the
-old lists.
+They are kept under a version that the database renews on any write to those
+tables (triggers made by ``leaders/migrations/0008``, which renew the
+directory's own version too), so a change reaches every worker and instance
+on its next request, whether made through ``save()``, ``update()``, a bulk
+insert or raw SQL, and whatever the cache.
 """
 
 from dataclasses import dataclass
 
 from citizenleaders.versioned_cache import VersionedCache
 
-KEPT_CHOICES = VersionedCache("leaders:directory-choices", timeout=5 * 60)
+KEPT_CHOICES = VersionedCache("leaders:directory-choices", timeout=5 * 60, versions="database")
 
 
 @dataclass(frozen=True)
@@ -47,12 +47,8 @@ class DirectoryChoices:
 
 
 def directory_choices() -> DirectoryChoices:
+    """The lists, from the cache (one query, for the version) or read afresh."""
     return KEPT_CHOICES.get_or_set(_read)
-
-
-def forget_directory_choices(**kwargs) -> None:
-    """Forget the lists; takes a signal's arguments, so it can be connected."""
-    KEPT_CHOICES.clear()
 
 
 def _read() -> DirectoryChoices:

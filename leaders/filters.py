@@ -10,7 +10,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 
-from leaders.choices import directory_choices
+from leaders.choices import DirectoryChoices, directory_choices
 from leaders.models import Leader, TrainingRecord
 
 AVAILABILITY = [
@@ -74,23 +74,19 @@ class DirectoryFilter(django_filters.FilterSet):
         method="search",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    # The lists come from the cache (leaders.choices), not a query each.
     region = django_filters.ChoiceFilter(
-        choices=lambda: directory_choices().regions,
         field_name="local_authority__region__gss_code",
         label="Region",
         empty_label="All regions",
         error_messages={"invalid_choice": "Choose a region from the list"},
     )
     council = django_filters.ChoiceFilter(
-        choices=lambda: directory_choices().council_choices,
         field_name="local_authority__gss_code",
         label="Council area",
         empty_label="All council areas",
         error_messages={"invalid_choice": "Choose a council area from the list"},
     )
     interests = django_filters.MultipleChoiceFilter(
-        choices=lambda: directory_choices().interests,
         method="with_any_interest",
         label="What they would like to do",
         help_text="Leaders who would like to do any of the things you tick.",
@@ -98,7 +94,6 @@ class DirectoryFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": "Choose from the list"},
     )
     skills = django_filters.MultipleChoiceFilter(
-        choices=lambda: directory_choices().skills,
         method="with_any_skill",
         label="Skills",
         help_text="Leaders with any of the skills you tick.",
@@ -114,7 +109,6 @@ class DirectoryFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": "Choose from the list"},
     )
     modules = django_filters.MultipleChoiceFilter(
-        choices=lambda: directory_choices().modules,
         method="completed_all",
         label="Training completed",
         help_text="Leaders who have completed every module you tick.",
@@ -132,6 +126,21 @@ class DirectoryFilter(django_filters.FilterSet):
     class Meta:
         model = Leader
         fields = ["q", "region", "council", "interests", "skills", "available", "modules"]
+
+    # Each filter's choices, from the lists the directory keeps (leaders.choices).
+    CHOSEN_FROM = {
+        "region": "regions",
+        "council": "council_choices",
+        "interests": "interests",
+        "skills": "skills",
+        "modules": "modules",
+    }
+
+    def __init__(self, *args, choices: DirectoryChoices | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = choices or directory_choices()
+        for name, attribute in self.CHOSEN_FROM.items():
+            self.filters[name].extra["choices"] = getattr(choices, attribute)
 
     def search(self, queryset, name, value):
         return search_leaders(queryset, value)

@@ -6,13 +6,24 @@ Every leader is looked up through ``directory_leaders()``, so a leader who
 leaves the directory, pauses or leaves gives 404 on the next request.
 Staff reach these pages only with two-factor authentication set up (see
 ``citizenleaders.middleware``).
+
+The list's content is the same for everyone who may see it, so it is kept in
+the cache for each address (filters, search, sort, page) and drawn once, not
+on every request. It is found under a version that the database renews on
+any write to what it shows or filters on (``leaders/migrations/0008``), so a
+change reaches every worker and instance on the next request, even with each
+process's own cache.
 """
 
 from django.contrib.auth.mixins import UserPassesTestMixin
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.views.generic import DetailView, ListView
 
 from citizenleaders import roles
+from citizenleaders.page_cache import running_pages_version
+from citizenleaders.versioned_cache import VersionedCache
 from leaders.choices import directory_choices
 from leaders.filters import DirectoryFilter
 from leaders.selectors import activity_counts_by_kind, directory_leaders, with_completed_training
@@ -28,12 +39,39 @@ class DirectoryAccessMixin(UserPassesTestMixin):
         return roles.is_council_staff(user) or roles.is_coordinator(user)
 
 
+KEPT_LISTS = VersionedCache("leaders:directory", timeout=5 * 60, versions="database")
+
+
 class LeaderListView(DirectoryAccessMixin, PageNumberMixin, ListView):
     template_name = "leaders/directory/leader_list.html"
+    content_template_name = "leaders/directory/includes/list_content.html"
     context_object_name = "leaders"
 
+    def get(self, request, *args, **kwargs):
+        # The code's version too, so a deploy never shows content drawn by
+        # the templates before it (the cache may be shared and outlive it).
+        part = f"{running_pages_version()}:{request.GET.urlencode()}"
+        kept = KEPT_LISTS.get_or_set(self.draw_content, part=part)
+        return TemplateResponse(request, self.template_name, {"kept": kept})
+
+    def draw_content(self) -> dict:
+        self.object_list = self.get_queryset()
+        context = self.get_context_data()
+        page = context["page_obj"]
+        title = "Directory of Citizen Leaders"
+        if page.number > 1:
+            title += f" (page {page.number} of {page.paginator.num_pages})"
+        return {
+            "title": title,
+            "has_errors": bool(context["form"].errors),
+            "content": render_to_string(self.content_template_name, context, self.request),
+        }
+
     def get_queryset(self):
-        self.filterset = DirectoryFilter(self.request.GET or None, queryset=directory_leaders())
+        self.choices = directory_choices()
+        self.filterset = DirectoryFilter(
+            self.request.GET or None, queryset=directory_leaders(), choices=self.choices
+        )
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
@@ -43,7 +81,7 @@ class LeaderListView(DirectoryAccessMixin, PageNumberMixin, ListView):
         # Listed once here, for the template to loop over.
         context["region_choices"] = list(iter(form.fields["region"].choices))
         context["sort_choices"] = list(form.fields["sort"].choices)
-        context["council_groups"] = directory_choices().current_councils_by_region
+        context["council_groups"] = self.choices.current_councils_by_region
         context["is_filtered"] = any(
             value for key, value in self.request.GET.items() if key not in ("page", "sort")
         )

@@ -182,6 +182,8 @@ def test_bench_writes_a_table_for_each_size(tmp_path):
     assert text.count("| Directory, search | `/directory/?q=patel`") == 2
     afresh = "(as coordinator@example.org, the cache emptied before each request)"
     assert text.count(f"| Reports, worked out afresh | `/reports/` {afresh}") == 2
+    drawn = "(as council.staff@example.org, the kept list forgotten before each request"
+    assert text.count(f"| Directory, drawn afresh | `/directory/` {drawn}") == 2
     assert "Processors (nproc)" in text
     assert "make bench" in text
 

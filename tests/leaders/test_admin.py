@@ -2,6 +2,7 @@
 stories, used as coordinators use it."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -316,6 +317,47 @@ def test_find_an_application_by_its_reference(client, national):
 
     assert listed(client.get(APPLICATIONS, {"q": wanted.reference})) == [wanted]
     assert listed(client.get(APPLICATIONS, {"q": wanted.reference.lower()})) == [wanted]
+
+
+def filter_links(response, title):
+    """The (name, address) of each choice a list filter offers."""
+    page = response.content.decode()
+    found = re.search(rf'<details data-filter-title="{title}".*?</details>', page, re.S)
+    if found is None:
+        return []
+    links = re.findall(r'<a href="([^"]*)">([^<]*)</a>', found.group())
+    return [(name.strip(), html.unescape(href)) for href, name in links]
+
+
+def test_the_council_filter_offers_the_councils_of_the_chosen_region(client, national):
+    leeds = LeaderFactory(local_authority=council(LEEDS))
+    westminster = LeaderFactory(local_authority=council(WESTMINSTER))
+    yorkshire = council(LEEDS).region
+
+    # 153 councils would be a long list to tab through: a region comes first.
+    assert filter_links(client.get(LEADERS), "council area") == []
+    response = client.get(LEADERS, {"region": yorkshire.pk})
+    councils = dict(filter_links(response, "council area"))
+    assert "Leeds" in councils
+    assert "Bradford" in councils
+    assert "Westminster" not in councils
+    assert set(listed(response)) == {leeds}
+
+    response = client.get(LEADERS + councils["Leeds"])
+    assert listed(response) == [leeds]
+    assert f'<a href="{change_url(leeds)}?_changelist_filters=' in response.content.decode()
+    # Choosing another region drops the council, which is not in it.
+    london = dict(filter_links(response, "region"))["London"]
+    assert "local_authority" not in london
+    assert listed(client.get(LEADERS + london)) == [westminster]
+
+
+def test_a_regional_coordinator_is_offered_their_own_regions_councils(client, regional):
+    response = client.get(LEADERS)
+
+    councils = dict(filter_links(response, "council area"))
+    assert {"Leeds", "Bradford"} <= set(councils)
+    assert "Westminster" not in councils
 
 
 def test_filter_applications_by_connection_and_council(client, national):

@@ -6,11 +6,14 @@ The search tests run on whichever database the suite uses: SQLite by
 default, PostgreSQL in CI (``DATABASE_URL``). Both must find the same leaders.
 """
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.hashers import make_password
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -26,6 +29,7 @@ from tests.leaders.factories import (
     TrainingRecordFactory,
     council,
 )
+from ulos.models import LocalAuthority
 
 pytestmark = pytest.mark.django_db
 
@@ -145,8 +149,18 @@ def leaders():
     return {"priya": priya, "tommy": tommy, "will": will}
 
 
+LISTED_NAME = re.compile(r'<h3 class="govuk-summary-card__title[^"]*"><a [^>]*>([^<]*)</a>')
+
+
 def names_listed(response):
-    return [leader.display_name for leader in response.context["leaders"]]
+    """The leaders' names on the page, as a person reads them."""
+    assert response.status_code == 200
+    return [html.unescape(name) for name in LISTED_NAME.findall(response.content.decode())]
+
+
+def main_content(response):
+    html = response.content.decode()
+    return html[html.index('<main class="govuk-main-wrapper"') : html.index("</main>")]
 
 
 def leader_page(leader):
@@ -473,6 +487,7 @@ def test_postgresql_searches_and_sorts_the_directory_from_its_indexes(leaders):
 
 def test_leaving_the_directory_hides_a_leader_at_once(staff, leaders):
     priya = leaders["priya"]
+    assert "Priya Shah" in names_listed(staff.get(LIST))
     assert staff.get(leader_page(priya)).status_code == 200
 
     priya.in_directory = False
@@ -491,6 +506,7 @@ def test_leaving_the_directory_hides_a_leader_at_once(staff, leaders):
 @pytest.mark.parametrize("status", [Leader.Status.PAUSED, Leader.Status.LEFT])
 def test_pausing_or_leaving_hides_a_leader_at_once(staff, leaders, status):
     priya = leaders["priya"]
+    assert "Priya Shah" in names_listed(staff.get(LIST))
     priya.status = status
     priya.save()
 
@@ -500,6 +516,7 @@ def test_pausing_or_leaving_hides_a_leader_at_once(staff, leaders, status):
 
 def test_a_closed_account_hides_a_leader_at_once(staff, leaders):
     user = leaders["priya"].user
+    assert "Priya Shah" in names_listed(staff.get(LIST))
     user.is_active = False
     user.save()
 
@@ -509,6 +526,7 @@ def test_a_closed_account_hides_a_leader_at_once(staff, leaders):
 
 def test_the_email_follows_the_leaders_choice_at_once(staff, leaders):
     priya, tommy = leaders["priya"], leaders["tommy"]
+    assert priya.user.email in staff.get(LIST).content.decode()
     priya.directory_shows_email = False
     priya.save()
     tommy.directory_shows_email = True
@@ -536,6 +554,114 @@ def test_what_a_leader_changes_shows_at_once(staff, leaders):
     assert "Now also on the Leeds carers&#x27; board." in page
     assert "Writing" in page
     assert "Public speaking" not in page
+
+
+# --- The list is kept, and forgotten on any change ---------------------------
+#
+# The list's content is kept in the cache for each address. The database
+# renews its version on any write to what it shows, whichever way the write
+# is made, so no change waits for the cache to expire, in this process or
+# any other.
+
+
+def write_straight_to_the_database(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def test_the_list_is_kept_between_requests(staff, leaders):
+    first = staff.get(LIST)
+    with CaptureQueriesContext(connection) as queries:
+        again = staff.get(LIST)
+
+    assert names_listed(again) == names_listed(first) == ["Priya Shah", "Tommy", "Will Jones"]
+    # The session, the account, and the directory's version: not the leaders.
+    assert len(queries) == 3
+    assert "citizenleaders_dataversion" in queries.captured_queries[-1]["sql"]
+    # Nothing in what is kept belongs to one request or one person.
+    assert "csrfmiddlewaretoken" not in main_content(again)
+    assert "nonce" not in main_content(again)
+
+
+def test_each_address_is_kept_on_its_own(staff, leaders):
+    assert names_listed(staff.get(LIST)) == ["Priya Shah", "Tommy", "Will Jones"]
+    assert names_listed(staff.get(LIST, {"q": "tommy"})) == ["Tommy"]
+    assert names_listed(staff.get(LIST, {"council": CAMDEN})) == ["Will Jones"]
+    assert names_listed(staff.get(LIST)) == ["Priya Shah", "Tommy", "Will Jones"]
+
+
+@pytest.mark.parametrize(
+    "hide",
+    [
+        lambda priya: Leader.objects.filter(pk=priya.pk).update(in_directory=False),
+        lambda priya: Leader.objects.filter(pk=priya.pk).update(status=Leader.Status.PAUSED),
+        lambda priya: User.objects.filter(pk=priya.user_id).update(is_active=False),
+        lambda priya: write_straight_to_the_database(
+            "UPDATE leaders_leader SET in_directory = %s WHERE id = %s", [False, priya.pk]
+        ),
+        lambda priya: priya.user.delete(),
+    ],
+    ids=["update-opt-out", "update-pause", "update-close-account", "raw-sql", "erase"],
+)
+def test_a_leader_hidden_by_any_write_leaves_the_kept_list_at_once(staff, leaders, hide):
+    assert "Priya Shah" in names_listed(staff.get(LIST))
+
+    hide(leaders["priya"])
+
+    assert names_listed(staff.get(LIST)) == ["Tommy", "Will Jones"]
+
+
+def test_what_the_list_shows_follows_writes_that_bypass_save(staff, leaders):
+    priya, will = leaders["priya"], leaders["will"]
+    staff.get(LIST)
+
+    User.objects.filter(pk=priya.user_id).update(email="priya.new@example.org")
+    Skill.objects.filter(slug="public-speaking").update(name="Speaking in public")
+    Leader.skills.through.objects.filter(leader=priya, skill__slug="chairing-meetings").delete()
+    TrainingRecord.objects.filter(leader=priya).delete()
+    Activity.objects.bulk_create(
+        [
+            Activity(
+                leader=will,
+                kind=Activity.Kind.LOCAL_MEETING,
+                date=days_ago(3),
+                hours=1,
+                description="Leeds carers' board.",
+                status=Activity.Status.VERIFIED,
+            )
+        ]
+    )
+
+    page = staff.get(LIST).content.decode()
+    assert "priya.new@example.org" in page
+    # Priya's skills: one renamed, one taken off.
+    assert re.search(r"Skills</dt>\s*<dd [^>]*>Speaking in public</dd>", page)
+    assert "0 modules" in page
+    assert days_ago(3).strftime("%-d %B %Y") in page
+
+
+def test_a_new_leader_in_the_directory_is_listed_at_once(staff, leaders):
+    staff.get(LIST)
+
+    directory_leader("Aaron Adams")
+
+    assert names_listed(staff.get(LIST))[0] == "Aaron Adams"
+
+
+def test_logging_in_does_not_make_the_list_be_drawn_again(staff, leaders):
+    from citizenleaders.models import DataVersion
+
+    coordinator = make_person(Role.NATIONAL_COORDINATOR)
+    staff.get(LIST)
+    version = DataVersion.objects.get(name="leaders:directory").version
+
+    client = Client()
+    client.force_login(coordinator)  # sets last_login
+
+    assert DataVersion.objects.get(name="leaders:directory").version == version
+    with CaptureQueriesContext(connection) as queries:
+        assert names_listed(client.get(LIST)) == ["Priya Shah", "Tommy", "Will Jones"]
+    assert len(queries) == 3
 
 
 # --- A leader's page ---------------------------------------------------------
@@ -725,16 +851,23 @@ LIST_QUERIES = [
 
 
 def queries_for_each_list(client):
-    """The number of queries each of ``LIST_QUERIES`` takes, once the lists
-    to choose from are in the cache (the first request reads them)."""
+    """The number of queries each of ``LIST_QUERIES`` takes to draw the list
+    afresh, once the lists to choose from are in the cache (the first request
+    reads them), and then from the kept page."""
+    from leaders.views.directory import KEPT_LISTS
+
     counts = []
     for query in LIST_QUERIES:
         client.get(LIST, query)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(LIST, query)
-        assert response.status_code == 200
-        assert response.context["leaders"], f"nothing listed for {query}"
-        counts.append(len(queries))
+        KEPT_LISTS.clear()
+        with CaptureQueriesContext(connection) as drawing:
+            drawn = client.get(LIST, query)
+        with CaptureQueriesContext(connection) as keeping:
+            kept = client.get(LIST, query)
+        assert drawn.status_code == kept.status_code == 200
+        assert drawn.context["leaders"], f"nothing listed for {query}"
+        assert main_content(kept) == main_content(drawn)
+        counts.append((len(drawing), len(keeping)))
     return counts
 
 
@@ -747,18 +880,32 @@ def test_the_list_runs_in_the_same_number_of_queries_with_10_or_10000_leaders(st
 
     assert Leader.objects.in_directory().count() == 10000
     assert with_ten_thousand == with_ten
-    assert max(with_ten) <= 10
+    assert max(drawing for drawing, _ in with_ten) <= 10
+    # From the kept page: the session, the account and the directory's version.
+    assert {keeping for _, keeping in with_ten} == {3}
 
 
-def test_lists_another_request_kept_before_a_change_committed_are_forgotten(
-    django_capture_on_commit_callbacks,
-):
-    from leaders.choices import KEPT_CHOICES, directory_choices
+def test_the_lists_to_choose_from_follow_writes_that_bypass_save():
+    from leaders.choices import directory_choices
 
     before = directory_choices()
-    with django_capture_on_commit_callbacks(execute=True):
-        Skill.objects.create(name="Writing in Easy Read", slug="easy-read-writing", position=99)
-        KEPT_CHOICES.clear()  # as the signal did; then another request, before the commit,
-        KEPT_CHOICES.get_or_set(lambda: before)  # keeps the lists as they were
+    Skill.objects.bulk_create(
+        [Skill(name="Writing in Easy Read", slug="easy-read-writing", position=99)]
+    )
+    LocalAuthority.objects.filter(gss_code=LEEDS).update(name="Leeds City")
 
-    assert ("easy-read-writing", "Writing in Easy Read") in directory_choices().skills
+    after = directory_choices()
+    assert ("easy-read-writing", "Writing in Easy Read") not in before.skills
+    assert ("easy-read-writing", "Writing in Easy Read") in after.skills
+    assert (LEEDS, "Leeds City") in after.council_choices
+
+
+def test_the_lists_to_choose_from_are_kept_when_only_leaders_change(leaders):
+    from leaders.choices import directory_choices
+
+    directory_choices()
+    directory_leader("Aaron Adams")
+
+    with CaptureQueriesContext(connection) as queries:
+        directory_choices()
+    assert len(queries) == 1  # the version, not the lists

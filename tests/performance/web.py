@@ -494,29 +494,30 @@ NOTES = """## What was changed, and why
 
 ## The directory against the back office list
 
-Not met with the demo data, and not changed here (the admin's code is being
-edited elsewhere, and `make bench` works on the directory's queries). With
-`seed_demo`'s nine leaders both pages are dominated by fixed costs, and the
-directory's are the larger: in-process (PostgreSQL, DEBUG) it takes about 40 ms
-and 16 queries against the back office list's 36 ms and 13. The directory's
-filter form lists every current council in a grouped select (153 councils
-with their regions, about 500 model instances built and rendered on every
-request) plus the interests, skills and training modules as checkboxes (four
-more queries); the back office's filters list only the councils that have
-leaders (`RelatedOnlyFieldListFilter`). What makes the back office list slow
-grows with the number of leaders: it counts the whole filtered table twice with
-the training-progress subquery (the paginator's count and the "n results" count)
-and annotates every row, while the directory pages a plain query. So the 3×
-target is about large N (`seed_demo --scale`, not in this branch). To reach it
-on any N the directory needs its fixed costs cut: the council choices read with
-`values_list` (or the rendered select cached and invalidated when a council
-changes), and the four choice lists cached the same way.
+The directory's list is the same for everyone who may see it, so it is drawn
+once for each address (filters, search, sort, page) and kept in the cache
+(`leaders/views/directory.py`). It is found under a version that the database
+renews itself: triggers (migration `leaders/0008`) replace the `DataVersion`
+row "leaders:directory" on any write to leaders, their skills, interests,
+training and activities, accounts' names, emails and active flag, and the
+skills, interests, modules, councils and regions. So a change reaches every
+gunicorn worker on the next request even with each worker's own local-memory
+cache, as here, and writes that send no signals (`update()`, bulk inserts, raw
+SQL) count too. A kept list costs three queries (the session, the account, the
+version) and no template work beyond the page around it; drawing it afresh
+costs the same as before (`make bench` measures both).
 
-The p95 under 50 ms target is missed for both signed-in pages under load here:
-four connections on two cores shared with wrk and other work (load average
-about 5 during the runs) queue requests behind two workers, so p50 is well
-above the in-process time and p95 above that. The anonymous pages, from the
-cache, stay near 1 ms.
+The back office list draws every row through Django's admin on every request.
+It now loads only the fields its columns show (`ScopedModelAdmin.list_only`),
+builds each row's link without `reverse()`, and offers councils in its filter
+one region at a time rather than all 153 (`council_filter`). Together they
+took its quickest request in-process at 10,000 leaders from about 53 ms to
+about 34 ms.
+
+The p95 under 50 ms target is missed for the back office list under load here:
+four connections on two cores shared with wrk queue requests behind two
+workers, so p50 is well above the in-process time (BENCHMARKS.md) and p95 above
+that. The anonymous pages, from the cache, stay near 1 ms.
 """
 
 

@@ -12,6 +12,7 @@ import os
 import platform
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -39,9 +40,21 @@ class Page:
     name: str
     path: str
     as_user: str | None = None
-    # Empty the cache before every request: a page whose figures are kept in
-    # the cache, as the first person after they expire meets it.
-    afresh: bool = False
+    # Forget what the page keeps before every request, and say so: a page
+    # whose figures or content are kept in the cache, as the first person
+    # after they expire or change meets it.
+    forget: Callable[[], None] | None = None
+    forgotten: str = ""
+
+
+def forget_directory_lists():
+    from leaders.views.directory import KEPT_LISTS
+
+    KEPT_LISTS.clear()
+
+
+EVERYTHING_KEPT = "the cache emptied before each request"
+DIRECTORY_KEPT = "the kept list forgotten before each request, as after any change to it"
 
 
 def pages():
@@ -68,12 +81,32 @@ def pages():
             COUNCIL_STAFF,
         ),
         Page("Directory, search", "/directory/?q=patel", COUNCIL_STAFF),
+        Page(
+            "Directory, drawn afresh",
+            "/directory/",
+            COUNCIL_STAFF,
+            forget=forget_directory_lists,
+            forgotten=DIRECTORY_KEPT,
+        ),
+        Page(
+            "Directory, search, drawn afresh",
+            "/directory/?q=patel",
+            COUNCIL_STAFF,
+            forget=forget_directory_lists,
+            forgotten=DIRECTORY_KEPT,
+        ),
         Page("Leader: my account", "/me/", LEADER),
         Page("Leader: my activities", "/me/activities/", LEADER),
         Page("Leader: my training", "/me/training/", LEADER),
         Page("Leader: my events", "/me/events/", LEADER),
         Page("Reports", "/reports/", NATIONAL),
-        Page("Reports, worked out afresh", "/reports/", NATIONAL, afresh=True),
+        Page(
+            "Reports, worked out afresh",
+            "/reports/",
+            NATIONAL,
+            forget=cache.clear,
+            forgotten=EVERYTHING_KEPT,
+        ),
         Page("Admin: leaders", "/admin/leaders/leader/", NATIONAL),
     ]
 
@@ -94,7 +127,7 @@ def measure(page, *, requests):
     client = Client(HTTP_HOST="localhost")
     if page.as_user:
         client.force_login(User.objects.get(email=page.as_user))
-    prepare = cache.clear if page.afresh else lambda: None
+    prepare = page.forget or (lambda: None)
     prepare()
     response = client.get(page.path)
     if response.status_code != 200:
@@ -160,7 +193,9 @@ def report(results_by_size, *, requests, seeded=None):
         "The reports' figures are kept in the cache for five minutes, shared by everyone who "
         'may see them: "Reports" is what people meet then, and "Reports, worked out '
         'afresh" (the cache emptied before each request) what the first person after they '
-        "expire meets.",
+        "expire meets. The directory's list is kept for each address until anything it "
+        'shows changes: "Directory" is what people meet then, and "Directory, drawn afresh" '
+        "what the first person after a change meets.",
         "",
         "Reproduce with `make bench` (uses `$DATABASE_URL` if set, otherwise "
         "`postgres://postgres@127.0.0.1:5432/citizenleaders_bench`, which it creates).",
@@ -202,8 +237,8 @@ def report(results_by_size, *, requests, seeded=None):
             if flags:
                 misses.append(f"N = {size:,}, {result.page.name}: " + "; ".join(flags))
             notes = [f"as {result.page.as_user}"] if result.page.as_user else []
-            if result.page.afresh:
-                notes.append("the cache emptied before each request")
+            if result.page.forgotten:
+                notes.append(result.page.forgotten)
             who = f" ({', '.join(notes)})" if notes else ""
             lines.append(
                 f"| {result.page.name} | `{result.page.path}`{who} | {result.queries} | "
