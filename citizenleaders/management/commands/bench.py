@@ -134,8 +134,9 @@ def measure(page, *, requests):
         raise CommandError(f"{page.path} as {page.as_user or 'a visitor'}: {response.status_code}")
     # With DEBUG on, the connection keeps its last 9,000 queries; a full log
     # would hide new ones from the count.
-    reset_queries()
+    # After prepare(), whose own queries are not the page's.
     prepare()
+    reset_queries()
     with CaptureQueriesContext(connection) as captured:
         client.get(page.path)
     times = []
