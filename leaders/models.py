@@ -280,14 +280,7 @@ class Leader(Participation, TimeStampedModel):
                 fields=["sort_name", "id"],
                 condition=Q(in_directory=True, status="active"),
                 name="leader_directory_order",
-            ),
-            # The directory's count joins each listed leader to their account
-            # (is it active?): read from here, not from the whole table.
-            models.Index(
-                fields=["user"],
-                condition=Q(in_directory=True, status="active"),
-                name="leader_directory_accounts",
-            ),
+            )
         ]
 
     def __str__(self):
