@@ -61,7 +61,7 @@ from leaders.models import (
 )
 from leaders.services import requests as involvement
 from leaders.services import review
-from ulos.admin import RegionFilter
+from ulos.admin import RecordListFilter, RegionFilter
 from ulos.models import LocalAuthority
 
 SHORT_TEXT = {"widget": forms.Textarea(attrs={"rows": 3, "cols": 60})}
@@ -98,7 +98,7 @@ def council_filter(council_path):
     list to read and to tab through. Used with
     ``region_filter(..., clears=[COUNCIL_PARAMETER])``."""
 
-    class Filter(admin.SimpleListFilter):
+    class Filter(RecordListFilter):
         title = "council area"
         parameter_name = COUNCIL_PARAMETER
 
@@ -119,13 +119,8 @@ def council_filter(council_path):
                 return []
             return [(str(pk), name) for pk, name in councils.values_list("pk", "name")]
 
-        def queryset(self, request, queryset):
-            value = self.value()
-            if not value:
-                return queryset
-            if not value.isdigit():
-                return queryset.none()
-            return queryset.filter(**{f"{council_path}_id": int(value)})
+        def chosen(self, queryset, pk):
+            return queryset.filter(**{f"{council_path}_id": pk})
 
     return Filter
 

@@ -60,7 +60,23 @@ def awards_in_region(queryset, region_id):
 AWARD_REGION_PATHS = ("region", "ulo__local_authorities__region")
 
 
-class RegionFilter(admin.SimpleListFilter):
+class RecordListFilter(admin.SimpleListFilter):
+    """A list filter whose choices are records' keys: a key that is not a
+    number finds nothing. Subclasses say what a chosen key keeps."""
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return self.chosen(queryset, int(value))
+
+    def chosen(self, queryset, pk):
+        raise NotImplementedError
+
+
+class RegionFilter(RecordListFilter):
     """Filter by region; a regional coordinator is offered only their own."""
 
     title = "region"
@@ -73,13 +89,8 @@ class RegionFilter(admin.SimpleListFilter):
             regions = regions.filter(pk=scope.region_id)
         return [(str(region.pk), region.name) for region in regions]
 
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        if not value.isdigit():
-            return queryset.none()
-        return self.in_region(queryset, int(value))
+    def chosen(self, queryset, pk):
+        return self.in_region(queryset, pk)
 
     def in_region(self, queryset, region_id):
         raise NotImplementedError
