@@ -39,6 +39,8 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from citizenleaders import roles
 from citizenleaders.csv import csv_response
+from citizenleaders.page_cache import running_pages_version
+from citizenleaders.versioned_cache import VersionedCache
 from citizenleaders.xlsx import xlsx_response
 
 
@@ -115,9 +117,35 @@ class QuickChangeList(ChangeList):
     PLACEHOLDER = "999"
 
     def get_results(self, request):
+        # The version of the kept rows, read before the rows themselves: rows
+        # read before a change are then never kept under the version after it.
+        kept = self.model_admin.kept_rows
+        self.kept_version = kept.version() if kept is not None else None
         if self.model_admin.list_only:
             self.queryset = self.queryset.only(*self.model_admin.list_only)
         super().get_results(request)
+
+    def kept_rows(self, request, draw):
+        """The page's table of rows, drawn by ``draw()``, or as drawn before
+        for the same address and the same kind of person, where the model
+        admin keeps its rows (``ScopedModelAdmin.kept_rows``). The table
+        depends on nothing else: the rows are the person's scope, the columns
+        and actions their roles, the order, filters and page the address."""
+        kept = self.model_admin.kept_rows
+        if kept is None or self.formset is not None:
+            return draw()
+        part = ":".join(
+            [
+                running_pages_version(),
+                self.opts.label,
+                ",".join(sorted(roles.roles_of(request.user))),
+                repr(roles.scope_of(request.user)),
+                ",".join(map(str, self.list_display)),
+                ",".join(map(str, self.list_display_links or ())),
+                request.GET.urlencode(),
+            ]
+        )
+        return kept.get_or_set(draw, part=part, version=self.kept_version)
 
     def url_for_result(self, result):
         pk = str(quote(getattr(result, self.pk_attname)))
@@ -163,6 +191,11 @@ class ScopedModelAdmin(admin.ModelAdmin):
     # columns and each record's name show, with ``__`` paths into the
     # ``list_select_related`` records. Empty: load every field.
     list_only: Sequence[str] = ()
+    # Where the list's table of rows is kept between requests (``QuickChangeList.
+    # kept_rows``): a ``VersionedCache`` whose version changes on every write
+    # to what the rows show, and a template ``admin/<app>/<model>/change_list.html``
+    # that draws the table with ``{% kept_result_list cl %}``. None: drawn each time.
+    kept_rows: VersionedCache | None = None
 
     def get_changelist(self, request, **kwargs):
         return QuickChangeList

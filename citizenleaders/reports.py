@@ -148,61 +148,82 @@ class Report:
         return Table("headline-figures", "Headline figures", ["Section", "Figure", "Value"], rows)
 
 
-def applications_figures(period: Period) -> list[Figure]:
-    counts = (
-        Application.objects.exclude(status=Application.Status.DRAFT)
+def application_rows(period: Period) -> dict:
+    """The applications sent or decided in the period, counted by region in
+    one grouped query: what was received and decided, and where the ones
+    sent have got to (for the journey)."""
+    sent = period.during("submitted_at")
+    decided = period.during("decided_at")
+    status = Application.Status
+    return {
+        row["local_authority__region"]: row
+        for row in Application.objects.exclude(status=status.DRAFT)
         .filter(period.in_region("local_authority__region"))
-        .aggregate(
-            received=Count("pk", filter=period.during("submitted_at")),
-            accepted=Count(
-                "pk", filter=Q(status=Application.Status.ACCEPTED) & period.during("decided_at")
-            ),
-            declined=Count(
-                "pk", filter=Q(status=Application.Status.DECLINED) & period.during("decided_at")
-            ),
-            withdrawn=Count(
-                "pk", filter=Q(status=Application.Status.WITHDRAWN) & period.during("decided_at")
-            ),
+        .filter(sent | decided)
+        .order_by()
+        .values("local_authority__region")
+        .annotate(
+            received=Count("pk", filter=sent),
+            decided_accepted=Count("pk", filter=Q(status=status.ACCEPTED) & decided),
+            decided_declined=Count("pk", filter=Q(status=status.DECLINED) & decided),
+            decided_withdrawn=Count("pk", filter=Q(status=status.WITHDRAWN) & decided),
+            accepted=Count("pk", filter=sent & Q(status=status.ACCEPTED)),
+            trained=Count("pk", filter=sent & Q(leader__activated_at__isnull=False)),
+            active=Count("pk", filter=sent & Q(leader__status=Leader.Status.ACTIVE)),
         )
-    )
+    }
+
+
+def applications_figures(rows: dict) -> list[Figure]:
+    def total(name):
+        return sum(row[name] for row in rows.values())
+
     return [
-        Figure("Applications received", counts["received"]),
-        Figure("Applications accepted", counts["accepted"]),
-        Figure("Applications declined", counts["declined"]),
-        Figure("Applications withdrawn", counts["withdrawn"]),
+        Figure("Applications received", total("received")),
+        Figure("Applications accepted", total("decided_accepted")),
+        Figure("Applications declined", total("decided_declined")),
+        Figure("Applications withdrawn", total("decided_withdrawn")),
     ]
 
 
-def leaders_by_status(period: Period) -> Table:
-    counts = dict(
-        Leader.objects.filter(period.in_region("local_authority__region"))
-        .order_by()
-        .values_list("status")
-        .annotate(count=Count("pk"))
+def leader_counts(period: Period) -> dict:
+    """Leaders in the region by status today, and how many of those accepted
+    in the period have been trained, in one query."""
+    accepted = period.during("accepted_at")
+    return Leader.objects.filter(period.in_region("local_authority__region")).aggregate(
+        **{
+            f"status_{index}": Count("pk", filter=Q(status=value))
+            for index, value in enumerate(Leader.Status.values)
+        },
+        accepted=Count("pk", filter=accepted),
+        trained=Count("pk", filter=accepted & Q(activated_at__isnull=False)),
     )
-    rows = [[label, counts.get(value, 0)] for value, label in Leader.Status.choices]
-    rows.append(["All leaders", sum(counts.values())])
+
+
+def leaders_by_status(counts: dict) -> Table:
+    rows = [
+        [label, counts[f"status_{index}"]] for index, (_, label) in enumerate(Leader.Status.choices)
+    ]
+    rows.append(["All leaders", sum(row[1] for row in rows)])
     return Table("leaders-by-status", "Leaders by status today", ["Status", "Leaders"], rows)
 
 
-def training_figures(period: Period) -> list[Figure]:
-    leaders = Leader.objects.filter(period.in_region("local_authority__region"))
-    cohort = leaders.filter(period.during("accepted_at")).aggregate(
-        accepted=Count("pk"), trained=Count("pk", filter=Q(activated_at__isnull=False))
-    )
+def training_figures(period: Period, counts: dict) -> list[Figure]:
     durations = [
         (activated - accepted).total_seconds() / 86400
-        for accepted, activated in leaders.filter(
-            period.during("activated_at"), accepted_at__isnull=False
+        for accepted, activated in Leader.objects.filter(
+            period.in_region("local_authority__region"),
+            period.during("activated_at"),
+            accepted_at__isnull=False,
         ).values_list("accepted_at", "activated_at")
     ]
-    rate = percent(cohort["trained"], cohort["accepted"])
+    rate = percent(counts["trained"], counts["accepted"])
     median = round(statistics.median(durations)) if durations else None
     return [
         Figure(
             "Training completion rate",
             None if rate is None else f"{rate}%",
-            f"{cohort['trained']} of the {cohort['accepted']} leaders accepted in the period "
+            f"{counts['trained']} of the {counts['accepted']} leaders accepted in the period "
             "have completed every required module",
         ),
         Figure(
@@ -213,19 +234,24 @@ def training_figures(period: Period) -> list[Figure]:
     ]
 
 
-def activity_rows(period: Period):
-    """Verified activities in the period by kind, with the number still
-    waiting to be checked, in one grouped query."""
+ACTIVITY_SUMS = ["count", "hours", "people", "challenges", "changed", "waiting"]
+
+
+def activity_rows(period: Period) -> list[dict]:
+    """Verified activities in the period by kind and by month (or quarter),
+    with the number still waiting to be checked, in one grouped query: the
+    page sums them by kind and by month."""
     verified = Q(status=Activity.Status.VERIFIED)
-    return {
-        row["kind"]: row
-        for row in Activity.objects.filter(
+    truncate = TruncQuarter if period.by == QUARTER else TruncMonth
+    return list(
+        Activity.objects.filter(
             period.in_region("leader__local_authority__region"),
             date__gte=period.start,
             date__lte=period.end,
         )
+        .annotate(when=truncate("date"))
         .order_by()
-        .values("kind")
+        .values("kind", "when")
         .annotate(
             count=Count("pk", filter=verified),
             hours=Sum("hours", filter=verified),
@@ -234,7 +260,17 @@ def activity_rows(period: Period):
             changed=Count("pk", filter=verified & ~Q(challenge="") & ~Q(change="")),
             waiting=Count("pk", filter=Q(status=Activity.Status.PENDING)),
         )
-    }
+    )
+
+
+def summed_by(rows: list[dict], key: str) -> dict:
+    """``rows`` added up for each value of ``key`` (an empty sum is 0)."""
+    found = {}
+    for row in rows:
+        total = found.setdefault(row[key], dict.fromkeys(ACTIVITY_SUMS, 0))
+        for name in ACTIVITY_SUMS:
+            total[name] += row[name] or 0
+    return found
 
 
 def activities_by_kind(rows) -> Table:
@@ -328,38 +364,25 @@ def coverage_figures(period: Period, regions: list[Region]) -> list[Figure]:
 JOURNEY_STAGES = ["Applied", "Accepted", "Trained", "Active today"]
 
 
-def journey(period: Period, regions: list[Region]) -> Table:
+def journey(period: Period, regions: list[Region], rows: dict) -> Table:
     """From applying to being active, for the applications sent in the
-    period, by region: one grouped query."""
-    counts = {
-        row["local_authority__region"]: row
-        for row in Application.objects.exclude(status=Application.Status.DRAFT)
-        .filter(period.in_region("local_authority__region"), period.during("submitted_at"))
-        .order_by()
-        .values("local_authority__region")
-        .annotate(
-            applied=Count("pk"),
-            accepted=Count("pk", filter=Q(status=Application.Status.ACCEPTED)),
-            trained=Count("pk", filter=Q(leader__activated_at__isnull=False)),
-            active=Count("pk", filter=Q(leader__status=Leader.Status.ACTIVE)),
-        )
-    }
-    stages = ["applied", "accepted", "trained", "active"]
+    period, by region (``rows`` from ``application_rows``)."""
+    stages = ["received", "accepted", "trained", "active"]
     shown = [period.region] if period.region else regions
-    rows = [
-        [region.name, *(counts.get(region.pk, {}).get(stage, 0) for stage in stages)]
+    table_rows = [
+        [region.name, *(rows.get(region.pk, {}).get(stage, 0) for stage in stages)]
         for region in shown
     ]
     if not period.region:
         # Applications from no council area yet still count for England.
-        rows.append(
-            ["England", *(sum(row.get(stage, 0) for row in counts.values()) for stage in stages)]
+        table_rows.append(
+            ["England", *(sum(row[stage] for row in rows.values()) for stage in stages)]
         )
     return Table(
         "journey",
         "From applying to active, by region",
         ["Region", *JOURNEY_STAGES],
-        rows,
+        table_rows,
     )
 
 
@@ -384,25 +407,12 @@ def period_label(first_day: datetime.date, by: str) -> str:
     return f"{first_day:%b %Y}"
 
 
-def over_time(period: Period) -> Table:
-    truncate = TruncQuarter if period.by == QUARTER else TruncMonth
-    found = {
-        row["when"]: row
-        for row in Activity.objects.filter(
-            period.in_region("leader__local_authority__region"),
-            status=Activity.Status.VERIFIED,
-            date__gte=period.start,
-            date__lte=period.end,
-        )
-        .annotate(when=truncate("date"))
-        .order_by()
-        .values("when")
-        .annotate(count=Count("pk"), hours=Sum("hours"))
-    }
-    rows = []
+def over_time(period: Period, rows: list[dict]) -> Table:
+    found = summed_by(rows, "when")
+    table_rows = []
     for first_day in periods_between(period.start, period.end, period.by):
         row = found.get(first_day, {})
-        rows.append(
+        table_rows.append(
             [period_label(first_day, period.by), row.get("count", 0), hours_text(row.get("hours"))]
         )
     what = "quarter" if period.by == QUARTER else "month"
@@ -410,18 +420,21 @@ def over_time(period: Period) -> Table:
         "activity-over-time",
         f"Verified activities by {what}",
         [what.capitalize(), "Activities", "Hours"],
-        rows,
+        table_rows,
     )
 
 
 def report(period: Period, regions: list[Region]) -> Report:
     """Every figure on the reports page for ``period``. ``regions`` is the
     list of England's regions, read once by the caller."""
-    rows = activity_rows(period)
+    activities = activity_rows(period)
+    by_kind = summed_by(activities, "kind")
+    applications = application_rows(period)
+    leaders = leader_counts(period)
     sections = {
-        "Applications": applications_figures(period),
-        "Training": training_figures(period),
-        "What leaders did": activity_figures(rows),
+        "Applications": applications_figures(applications),
+        "Training": training_figures(period, leaders),
+        "What leaders did": activity_figures(by_kind),
         "Events": event_figures(period),
         "User-led organisations": coverage_figures(period, regions),
     }
@@ -438,11 +451,11 @@ def report(period: Period, regions: list[Region]) -> Report:
         period=period,
         headline=headline,
         sections=sections,
-        leaders_by_status=leaders_by_status(period),
-        activities_by_kind=activities_by_kind(rows),
-        journey=journey(period, regions),
-        over_time=over_time(period),
-        activities_waiting=sum(row["waiting"] for row in rows.values()),
+        leaders_by_status=leaders_by_status(leaders),
+        activities_by_kind=activities_by_kind(by_kind),
+        journey=journey(period, regions, applications),
+        over_time=over_time(period, activities),
+        activities_waiting=sum(row["waiting"] for row in by_kind.values()),
     )
 
 

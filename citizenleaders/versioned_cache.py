@@ -31,18 +31,26 @@ from django.utils import timezone
 
 
 class VersionedCache:
-    def __init__(self, name: str, timeout: int, *, versions: str = "cache"):
+    """``name`` prefixes the keys. ``follows`` names the version, where
+    several caches depend on the same data (the directory's lists and the
+    back office's list of leaders): by default, ``name``."""
+
+    def __init__(self, name: str, timeout: int, *, versions: str = "cache", follows: str = ""):
         if versions not in ("cache", "database"):
             raise ValueError(f"versions must be 'cache' or 'database', not {versions!r}")
         self.name = name
         self.timeout = timeout
         self.versions = versions
-        self.version_key = f"{name}:version"
+        self.follows = follows or name
+        self.version_key = f"{self.follows}:version"
 
-    def get_or_set(self, work_out, part: str = ""):
+    def get_or_set(self, work_out, part: str = "", *, version: str | None = ""):
         """What is kept (for ``part``, when one name keeps several things), or
-        ``work_out()``'s answer, kept for next time."""
-        version = self._version()
+        ``work_out()``'s answer, kept for next time. ``version`` is one read
+        with ``version()`` before reading what ``work_out()`` uses, where that
+        was read first (by default, it is read now)."""
+        if version == "":
+            version = self.version()
         if version is None:
             return work_out()
         # Hashed: ``part`` may be as long and as odd as an address.
@@ -67,7 +75,7 @@ class VersionedCache:
         if self.versions == "cache" and transaction.get_connection().in_atomic_block:
             transaction.on_commit(self._renew)
 
-    def _version(self) -> str | None:
+    def version(self) -> str | None:
         """A new version is a random value, not a count, so a version lost
         (evicted, the cache restarted, the table emptied) is never taken up
         again by older figures still kept. ``None``: keep nothing, for lack of
@@ -76,7 +84,9 @@ class VersionedCache:
             from citizenleaders.models import DataVersion
 
             return (
-                DataVersion.objects.filter(name=self.name).values_list("version", flat=True).first()
+                DataVersion.objects.filter(name=self.follows)
+                .values_list("version", flat=True)
+                .first()
             )
         version = cache.get(self.version_key)
         if version is None:
@@ -92,7 +102,7 @@ class VersionedCache:
             from citizenleaders.models import DataVersion
 
             DataVersion.objects.update_or_create(
-                name=self.name, defaults={"version": uuid.uuid4().hex}
+                name=self.follows, defaults={"version": uuid.uuid4().hex}
             )
         else:
             cache.set(self.version_key, uuid.uuid4().hex, None)

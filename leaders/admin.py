@@ -41,6 +41,7 @@ from citizenleaders.admin_site import (
     ScopedModelAdmin,
 )
 from citizenleaders.imports import ImportAdminMixin
+from citizenleaders.versioned_cache import VersionedCache
 from leaders.forms.requests import CancelRequestForm
 from leaders.imports import TrainingAttendanceImporter
 from leaders.models import (
@@ -750,6 +751,12 @@ class LeaderAdmin(ConfirmationMixin, CsvExportMixin, ScopedHistoryAdmin):
         "local_authority__name",
         "local_authority__region__name",
     ]
+    # The table of rows, kept until a write to any table it shows (a leader,
+    # their account, training, council or region, or the modules): the
+    # directory's version, renewed by triggers (migration 0008).
+    kept_rows = VersionedCache(
+        "leaders:admin-list", timeout=5 * 60, versions="database", follows="leaders:directory"
+    )
     autocomplete_fields = ["local_authority"]
     readonly_fields = [
         "user",

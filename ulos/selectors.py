@@ -136,7 +136,7 @@ def coverage(regions: list[Region] | None = None) -> Coverage:
     has read them already).
 
     From the cache when nothing it depends on has changed since it was last
-    worked out (no query at all); otherwise in four queries, whatever the
+    worked out (no query at all); otherwise in two queries, whatever the
     number of councils and ULOs."""
     areas, all_regions = KEPT_COVERAGE.get_or_set(_areas_and_regions)
 
@@ -162,25 +162,26 @@ def coverage_cache_clear() -> None:
 
 def _areas_and_regions() -> tuple[list[Area], list[Region]]:
     """Every current council's area, with the published ULOs that serve it,
-    and every region: in four queries. Each council points at the same
-    region object, so the pickled copy in the cache stays small."""
-    regions = list(Region.objects.all())
-    region_by_pk = {region.pk: region for region in regions}
-    councils = list(LocalAuthority.objects.current())
-    ulos = {
-        ulo["pk"]: ulo
-        for ulo in Ulo.objects.published()
-        .with_meets_criteria()
-        .values("pk", "stage", "meets_criteria")
-    }
+    and the regions of those councils: in two queries. Each council points at
+    the same region object, so the pickled copy in the cache stays small."""
+    region_by_pk = {}
+    councils = list(LocalAuthority.objects.current().select_related("region"))
+    for council in councils:
+        council.region = region_by_pk.setdefault(council.region_id, council.region)
+    regions = sorted(region_by_pk.values(), key=lambda region: region.gss_code)
     served_by = defaultdict(list)
-    links = Ulo.local_authorities.through.objects.filter(ulo__is_published=True)
-    for ulo_id, council_id in links.values_list("ulo_id", "localauthority_id"):
-        served_by[council_id].append(ulos[ulo_id])
+    # One row for each council a published ULO serves (and one, with no
+    # council, for a ULO that serves none).
+    for ulo in (
+        Ulo.objects.published()
+        .with_meets_criteria()
+        .order_by()
+        .values("stage", "meets_criteria", "local_authorities")
+    ):
+        served_by[ulo["local_authorities"]].append(ulo)
 
     areas = []
     for council in councils:
-        council.region = region_by_pk[council.region_id]
         serving = served_by.get(council.pk, [])
         best = max((ulo["stage"] for ulo in serving), key=Stage.rank, default=None)
         areas.append(

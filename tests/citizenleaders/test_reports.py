@@ -390,6 +390,7 @@ def test_the_page_runs_the_same_queries_however_much_data(programme, national):
         return len(queries)
 
     before = count()
+    assert before <= 10  # the session, the account, the regions and the figures
     for number in range(15):
         gss = [LEEDS, BRADFORD, MANCHESTER][number % 3]
         a = application(gss, "2025-06-01", Application.Status.ACCEPTED, "2025-06-02")

@@ -8,11 +8,14 @@ import re
 import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from citizenleaders.models import StaffRole
+from citizenleaders.roles import Role
 from leaders.models import Activity, Application, Leader, Module, Story, TrainingRecord
 from tests.leaders.factories import (
     ActivityFactory,
@@ -564,6 +567,64 @@ def test_the_leader_list_shows_training_progress_and_filters_by_it(client, natio
     assert listed(client.get(LEADERS, {"training": "incomplete"})) == [started]
 
 
+def rows_drawn(response):
+    """Whether the list's table of rows was drawn for this request, rather
+    than taken as kept."""
+    return "admin/change_list_results.html" in [template.name for template in response.templates]
+
+
+def names_in(response):
+    return re.findall(r'class="field-name"><a href="[^"]*">([^<]*)<', response.content.decode())
+
+
+def test_the_leader_list_is_kept_and_follows_every_change_at_once(client, national):
+    leader = leader_in_training(user__full_name="Amira Khan")
+    first = client.get(LEADERS)
+    assert rows_drawn(first) and names_in(first) == ["Amira Khan"]
+    again = client.get(LEADERS)
+    assert not rows_drawn(again) and names_in(again) == ["Amira Khan"]
+    assert client.get(LEADERS, {"o": "2"}).status_code == 200  # another address: its own rows
+
+    # Writes that send no signals, as imports and scripts make them.
+    type(leader.user).objects.filter(pk=leader.user_id).update(full_name="Amira Shah")
+    assert names_in(client.get(LEADERS)) == ["Amira Shah"]
+    Leader.objects.filter(pk=leader.pk).update(status=Leader.Status.PAUSED)
+    assert 'class="field-status">Paused<' in client.get(LEADERS).content.decode()
+    leader.training.filter(module__is_required=True).update(
+        status=TrainingRecord.Status.COMPLETED, completed_on="2030-01-01"
+    )
+    required = Module.objects.filter(is_required=True).count()
+    page = client.get(LEADERS).content.decode()
+    assert f'class="field-training_progress">{required} of {required} completed<' in page
+    type(council(LEEDS)).objects.filter(gss_code=LEEDS).update(name="Leeds City")
+    assert ">Leeds City<" in client.get(LEADERS).content.decode()
+    Leader.objects.filter(pk=leader.pk).delete()
+    assert names_in(client.get(LEADERS)) == []
+
+
+def test_kept_rows_are_never_shown_outside_the_persons_scope(client, national, person):
+    for gss_code, name in [(LEEDS, "Leeds Leader"), (WESTMINSTER, "London Leader")]:
+        LeaderFactory(
+            local_authority=council(gss_code),
+            user__full_name=name,
+            status=Leader.Status.ACTIVE,
+            in_directory=True,
+        )
+    assert sorted(names_in(client.get(LEADERS))) == ["Leeds Leader", "London Leader"]
+
+    client.force_login(person(Role.REGIONAL_COORDINATOR))
+    response = client.get(LEADERS)
+    assert names_in(response) == ["Leeds Leader"]
+
+    staff = person(Role.COUNCIL_STAFF)
+    StaffRole.objects.filter(user=staff).update(admin_access=True)
+    client.force_login(staff)
+    page = client.get(LEADERS).content.decode()
+    # Council staff see the directory's columns: no status, no other council.
+    assert "column-directory_name" in page and "column-status" not in page
+    assert "Leeds Leader" in page and "London Leader" not in page
+
+
 def test_a_new_module_gives_every_current_leader_a_record(client, national):
     leader = leader_in_training()
     gone = LeaderFactory(status=Leader.Status.LEFT)
@@ -668,6 +729,7 @@ def test_a_story_is_approved_from_its_page(client, regional, commits):
 
 
 def queries_for(client, url):
+    cache.clear()  # each list drawn afresh, not kept
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

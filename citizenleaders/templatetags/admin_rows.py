@@ -1,0 +1,21 @@
+"""``{% kept_result_list cl %}``: Django's ``{% result_list cl %}``, kept
+between requests where the model admin keeps its rows
+(``ScopedModelAdmin.kept_rows``)."""
+
+from django import template
+from django.template import engines
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+RESULT_LIST = "{% load admin_list %}{% result_list cl %}"
+
+
+@register.simple_tag(takes_context=True)
+def kept_result_list(context, cl):
+    def draw():
+        table = engines["django"].from_string(RESULT_LIST)
+        return table.render({"cl": cl, "opts": cl.opts})
+
+    # Kept as text, drawn by Django's own templates: safe.
+    return mark_safe(cl.kept_rows(context["request"], draw))  # noqa: S308
