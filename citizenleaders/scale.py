@@ -765,8 +765,13 @@ def analyse():
     """Refresh PostgreSQL's statistics after the bulk load. Until autovacuum
     gets round to it, the planner believes the tables are as small as before
     and picks plans that scan thousands of rows per row (the directory took a
-    quarter of a second at N = 10,000 before this)."""
+    quarter of a second at N = 10,000 before this).
+
+    Outside a transaction (where VACUUM may run) it vacuums too, as
+    autovacuum would later: that marks the new pages all-visible, so a count
+    reads an index alone rather than every row of the table (the back
+    office's count of 10,000 leaders: 3.4 ms to 1.5 ms)."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
