@@ -4,7 +4,6 @@ between requests where the model admin keeps its rows
 
 from django import template
 from django.template import engines
-from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -17,5 +16,6 @@ def kept_result_list(context, cl):
         table = engines["django"].from_string(RESULT_LIST)
         return table.render({"cl": cl, "opts": cl.opts})
 
-    # Kept as text, drawn by Django's own templates: safe.
-    return mark_safe(cl.kept_rows(context["request"], draw))  # noqa: S308
+    # Safe text from Django's own templates; the cache keeps it safe (a
+    # SafeString pickles as one).
+    return cl.kept_rows(context["request"], draw)
