@@ -192,8 +192,7 @@ def leader_counts(period: Period) -> dict:
     accepted = period.during("accepted_at")
     return Leader.objects.filter(period.in_region("local_authority__region")).aggregate(
         **{
-            f"status_{index}": Count("pk", filter=Q(status=value))
-            for index, value in enumerate(Leader.Status.values)
+            f"status_{value}": Count("pk", filter=Q(status=value)) for value in Leader.Status.values
         },
         accepted=Count("pk", filter=accepted),
         trained=Count("pk", filter=accepted & Q(activated_at__isnull=False)),
@@ -201,9 +200,7 @@ def leader_counts(period: Period) -> dict:
 
 
 def leaders_by_status(counts: dict) -> Table:
-    rows = [
-        [label, counts[f"status_{index}"]] for index, (_, label) in enumerate(Leader.Status.choices)
-    ]
+    rows = [[label, counts[f"status_{value}"]] for value, label in Leader.Status.choices]
     rows.append(["All leaders", sum(row[1] for row in rows)])
     return Table("leaders-by-status", "Leaders by status today", ["Status", "Leaders"], rows)
 
@@ -278,13 +275,13 @@ def activities_by_kind(rows) -> Table:
     for value, label in Activity.Kind.choices:
         row = rows.get(value, {})
         table_rows.append(
-            [label, row.get("count", 0), hours_text(row.get("hours")), row.get("people") or 0]
+            [label, row.get("count", 0), hours_text(row.get("hours")), row.get("people", 0)]
         )
     table_rows.append(
         [
             "All activities",
             sum(row[1] for row in table_rows),
-            hours_text(sum((row.get("hours") or 0 for row in rows.values()), Decimal(0))),
+            hours_text(sum((row["hours"] for row in rows.values()), Decimal(0))),
             sum(row[3] for row in table_rows),
         ]
     )
@@ -301,8 +298,8 @@ def activity_figures(rows) -> list[Figure]:
     every = rows.values()
     return [
         Figure("Activities", sum(row["count"] for row in every)),
-        Figure("Hours", hours_text(sum((row["hours"] or 0 for row in every), Decimal(0)))),
-        Figure("People reached", sum(row["people"] or 0 for row in every)),
+        Figure("Hours", hours_text(sum((row["hours"] for row in every), Decimal(0)))),
+        Figure("People reached", sum(row["people"] for row in every)),
         Figure("Meetings attended", sum(row.get("count", 0) for row in meetings)),
         Figure(
             "Challenges raised at meetings that led to a change",
