@@ -20,6 +20,8 @@ once the version changes. The version lives in one of two places:
 
 The key also carries the date, for figures (such as which councils are
 current) that change at midnight by themselves.
+
+``KeptContentMixin`` keeps a whole page's content this way, for each address.
 """
 
 import hashlib
@@ -27,7 +29,11 @@ import uuid
 
 from django.core.cache import cache
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.utils import timezone
+
+from citizenleaders.page_cache import running_pages_version
 
 
 class VersionedCache:
@@ -106,3 +112,40 @@ class VersionedCache:
             )
         else:
             cache.set(self.version_key, uuid.uuid4().hex, None)
+
+
+class KeptContentMixin:
+    """For a view whose content is the same for everyone who may see it at
+    one address (its filters, sort and page): the content is drawn once from
+    ``content_template_name`` and kept in ``kept_content`` for each address
+    until the version changes. The page's ``template_name`` shows
+    ``{{ kept.content }}`` inside the layout, which is drawn for each request,
+    so the person's own links (their name, the log-out form) are never kept.
+
+    The content template must show nothing about the person reading it and
+    hold no CSRF token: it is served to others."""
+
+    kept_content: VersionedCache
+    content_template_name: str
+
+    def get(self, request, *args, **kwargs):
+        # The code's version too, so a deploy never shows content drawn by
+        # the templates before it (the cache may be shared and outlive it).
+        part = f"{running_pages_version()}:{request.path}?{request.GET.urlencode()}"
+        kept = self.kept_content.get_or_set(self.draw_content, part=part)
+        return TemplateResponse(request, self.template_name, {"kept": kept})
+
+    def draw_content(self) -> dict:
+        """What is kept: ``content`` and the ``kept_details()`` of it that the
+        page around it shows (a title, whether the form has errors)."""
+        context = self.content_context()
+        return {
+            **self.kept_details(context),
+            "content": render_to_string(self.content_template_name, context, self.request),
+        }
+
+    def content_context(self) -> dict:
+        return self.get_context_data()
+
+    def kept_details(self, context) -> dict:
+        return {}

@@ -46,9 +46,10 @@ class DirectoryChoices:
         return list(groups.items())
 
 
-def directory_choices() -> DirectoryChoices:
-    """The lists, from the cache (one query, for the version) or read afresh."""
-    return KEPT_CHOICES.get_or_set(_read)
+def directory_choices(version: str | None = "") -> DirectoryChoices:
+    """The lists, from the cache (one query, for the version) or read afresh.
+    ``version``: ``KEPT_CHOICES.version()``, where the caller read it already."""
+    return KEPT_CHOICES.get_or_set(_read, version=version)
 
 
 def _read() -> DirectoryChoices:

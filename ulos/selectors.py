@@ -127,6 +127,8 @@ class Coverage:
 # which another gunicorn worker's change does not reach. As for the reports.
 COVERAGE_CACHE_SECONDS = 300
 KEPT_COVERAGE = VersionedCache("ulos:coverage", COVERAGE_CACHE_SECONDS)
+# The ULO directory's pages, forgotten with the coverage (ulos.signals).
+KEPT_ULO_LIST = VersionedCache("ulos:list", COVERAGE_CACHE_SECONDS, follows="ulos:coverage")
 COVERAGE_VERSION_KEY = KEPT_COVERAGE.version_key
 
 
@@ -154,9 +156,10 @@ def coverage(regions: list[Region] | None = None) -> Coverage:
 
 
 def coverage_cache_clear() -> None:
-    """Forget the coverage worked out so far: call it after any change to
-    ULOs, the councils they serve, assessments, criteria, councils or regions
-    that does not send the models' signals."""
+    """Forget the coverage worked out so far, and the ULO directory's pages
+    (whose version is the coverage's): call it after any change to ULOs, the
+    councils they serve, their services, assessments, criteria, councils or
+    regions that does not send the models' signals."""
     KEPT_COVERAGE.clear()
 
 

@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 
 from citizenleaders import roles
 from citizenleaders.csv import csv_response
+from citizenleaders.versioned_cache import KeptContentMixin
 from ulos.filters import UloFilter
 from ulos.hexmap import hex_map
 from ulos.models import (
@@ -21,7 +22,7 @@ from ulos.models import (
     Ulo,
     UloStrategy,
 )
-from ulos.selectors import CATEGORY_LABELS, coverage
+from ulos.selectors import CATEGORY_LABELS, KEPT_COVERAGE, KEPT_ULO_LIST, coverage
 
 PAGE_SIZE = 20
 
@@ -45,9 +46,22 @@ class PageNumberMixin:
         return context
 
 
-class UloListView(PageNumberMixin, ListView):
+class UloListView(KeptContentMixin, PageNumberMixin, ListView):
     template_name = "ulos/ulo_list.html"
+    content_template_name = "ulos/includes/ulo_list_content.html"
+    kept_content = KEPT_ULO_LIST
     context_object_name = "ulos"
+
+    def content_context(self):
+        self.object_list = self.get_queryset()
+        return self.get_context_data()
+
+    def kept_details(self, context):
+        page = context["page_obj"]
+        title = "Find a user-led organisation"
+        if page.number > 1:
+            title += f" (page {page.number} of {page.paginator.num_pages})"
+        return {"title": title, "has_errors": bool(context["form"].errors)}
 
     def get_queryset(self):
         published = (
@@ -137,8 +151,20 @@ class CoverageSortMixin:
         return areas, sort, descending, region
 
 
-class CoverageView(CoverageSortMixin, TemplateView):
+class CoverageView(KeptContentMixin, CoverageSortMixin, TemplateView):
+    """The map and tables are kept with the coverage figures, under their
+    version: drawing 153 hexagons and rows again for each visitor cost more
+    than working the figures out."""
+
     template_name = "ulos/coverage.html"
+    content_template_name = "ulos/includes/coverage_content.html"
+    kept_content = KEPT_COVERAGE
+
+    def kept_details(self, context):
+        title = "Where England has a user-led organisation"
+        if context["selected_region"]:
+            title += f": {context['selected_region'].name}"
+        return {"title": title}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

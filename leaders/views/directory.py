@@ -17,14 +17,13 @@ process's own cache.
 
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
 from django.urls import path
 from django.views.generic import DetailView, ListView
 
 from citizenleaders import roles
 from citizenleaders.page_cache import running_pages_version
-from citizenleaders.versioned_cache import VersionedCache
-from leaders.choices import directory_choices
+from citizenleaders.versioned_cache import KeptContentMixin, VersionedCache
+from leaders.choices import KEPT_CHOICES, directory_choices
 from leaders.filters import DirectoryFilter
 from leaders.selectors import activity_counts_by_kind, directory_leaders, with_completed_training
 from ulos.views import PageNumberMixin
@@ -42,33 +41,27 @@ class DirectoryAccessMixin(UserPassesTestMixin):
 KEPT_LISTS = VersionedCache("leaders:directory", timeout=5 * 60, versions="database")
 
 
-class LeaderListView(DirectoryAccessMixin, PageNumberMixin, ListView):
+class LeaderListView(DirectoryAccessMixin, KeptContentMixin, PageNumberMixin, ListView):
     template_name = "leaders/directory/leader_list.html"
     content_template_name = "leaders/directory/includes/list_content.html"
+    filters_template_name = "leaders/directory/includes/filters.html"
+    kept_content = KEPT_LISTS
     context_object_name = "leaders"
 
-    def get(self, request, *args, **kwargs):
-        # The code's version too, so a deploy never shows content drawn by
-        # the templates before it (the cache may be shared and outlive it).
-        part = f"{running_pages_version()}:{request.GET.urlencode()}"
-        kept = KEPT_LISTS.get_or_set(self.draw_content, part=part)
-        return TemplateResponse(request, self.template_name, {"kept": kept})
-
-    def draw_content(self) -> dict:
+    def content_context(self):
         self.object_list = self.get_queryset()
-        context = self.get_context_data()
+        return self.get_context_data()
+
+    def kept_details(self, context):
         page = context["page_obj"]
         title = "Directory of Citizen Leaders"
         if page.number > 1:
             title += f" (page {page.number} of {page.paginator.num_pages})"
-        return {
-            "title": title,
-            "has_errors": bool(context["form"].errors),
-            "content": render_to_string(self.content_template_name, context, self.request),
-        }
+        return {"title": title, "has_errors": bool(context["form"].errors)}
 
     def get_queryset(self):
-        self.choices = directory_choices()
+        self.choices_version = KEPT_CHOICES.version()
+        self.choices = directory_choices(version=self.choices_version)
         self.filterset = DirectoryFilter(
             self.request.GET or None, queryset=directory_leaders(), choices=self.choices
         )
@@ -84,6 +77,14 @@ class LeaderListView(DirectoryAccessMixin, PageNumberMixin, ListView):
         context["council_groups"] = self.choices.current_councils_by_region
         context["is_filtered"] = any(
             value for key, value in self.request.GET.items() if key not in ("page", "sort")
+        )
+        # The filters depend only on the address and the lists to choose
+        # from, so they are kept while a change to a leader draws the list
+        # again.
+        context["filters"] = KEPT_CHOICES.get_or_set(
+            lambda: render_to_string(self.filters_template_name, context),
+            part=f"filters:{running_pages_version()}:{self.request.GET.urlencode()}",
+            version=self.choices_version,
         )
         return context
 

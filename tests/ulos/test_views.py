@@ -1,14 +1,18 @@
 """The public pages: the ULO directory, a ULO, coverage, councils and funding."""
 
 import csv
+import html
 import io
+import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from citizenleaders.roles import Role
-from tests.conftest import make_person
+from tests.conftest import log_in, make_person
 from tests.leaders.factories import council
 from tests.ulos.factories import (
     AwardFactory,
@@ -16,7 +20,8 @@ from tests.ulos.factories import (
     UloFactory,
     meet_all_criteria,
 )
-from ulos.models import LocalAuthority, Service, Stage, UloStrategy
+from ulos.models import LocalAuthority, Service, Stage, Ulo, UloStrategy
+from ulos.selectors import coverage_cache_clear
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +30,18 @@ LEEDS, BRADFORD, CAMDEN = "E08000035", "E08000032", "E09000007"
 
 def names_listed(response):
     return [ulo.name for ulo in response.context["ulos"]]
+
+
+LISTED_ULO = re.compile(
+    r'<h3 class="govuk-heading-s[^"]*"><a class="govuk-link" href="[^"]+">([^<]+)</a>'
+)
+
+
+def names_read(response):
+    """The ULOs' names on the page, as a person reads them (whether the list
+    was drawn for this request or kept from an earlier one)."""
+    assert response.status_code == 200
+    return [html.unescape(name) for name in LISTED_ULO.findall(response.content.decode())]
 
 
 @pytest.fixture
@@ -106,6 +123,67 @@ def test_the_directory_takes_the_same_queries_however_many_ulos(
         meet_all_criteria(ulo)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("ulos:list"), {"region": "E12000003", "service": "advocacy"})
+
+
+def test_the_directory_is_kept_between_requests(client, directory):
+    first = client.get(reverse("ulos:list"), {"region": "E12000003"})
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(reverse("ulos:list"), {"region": "E12000003"})
+
+    assert (
+        names_read(again)
+        == names_read(first)
+        == [
+            "Bradford Peer Network",
+            "Leeds Centre for Independent Living",
+        ]
+    )
+    assert len(queries) == 0
+
+
+def test_a_change_to_a_ulo_or_its_services_shows_in_the_directory_at_once(client, directory):
+    def advocacy():
+        return client.get(reverse("ulos:list"), {"service": "advocacy"})
+
+    assert names_read(advocacy()) == [
+        "Camden Advocacy Group",
+        "Leeds Centre for Independent Living",
+    ]
+
+    bradford = Ulo.objects.get(name="Bradford Peer Network")
+    bradford.services.add(Service.objects.get(slug="advocacy"))
+    assert names_read(advocacy()) == [
+        "Bradford Peer Network",
+        "Camden Advocacy Group",
+        "Leeds Centre for Independent Living",
+    ]
+
+    service = Service.objects.get(slug="advocacy")
+    service.name = "Independent advocacy"
+    service.save()
+    assert ">Independent advocacy</option>" in advocacy().content.decode()
+
+    camden = Ulo.objects.get(name="Camden Advocacy Group")
+    camden.name = "Camden Disabled People's Group"
+    camden.save()
+    assert "Camden Disabled People's Group" in names_read(advocacy())
+
+    Ulo.objects.filter(name="Leeds Draft Group").update(is_published=True)
+    coverage_cache_clear()  # update() sends no signal: the caller says so
+    assert "Leeds Draft Group" in names_read(client.get(reverse("ulos:list")))
+
+
+def test_what_is_kept_of_the_directory_is_nobodys_own(client, directory, national_coordinator):
+    log_in(client, national_coordinator)
+    drawn_for_coordinator = client.get(reverse("ulos:list"))
+    client.logout()
+
+    visitor = client.get(reverse("ulos:list")).content.decode()
+
+    assert "Log out" in drawn_for_coordinator.content.decode()
+    assert "Log out" not in visitor
+    assert "csrfmiddlewaretoken" not in visitor
+    assert names_read(client.get(reverse("ulos:list"))) == names_read(drawn_for_coordinator)
 
 
 def test_a_ulo_page_shows_what_is_public_and_the_criteria_it_meets(client):
