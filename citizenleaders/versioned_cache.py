@@ -21,7 +21,8 @@ once the version changes. The version lives in one of two places:
 The key also carries the date, for figures (such as which councils are
 current) that change at midnight by themselves.
 
-``KeptContentMixin`` keeps a whole page's content this way, for each address.
+``KeptContentMixin`` keeps a whole page's content this way, for each address;
+``KeptListMixin`` does it for a list with filters and pages.
 """
 
 import hashlib
@@ -149,3 +150,23 @@ class KeptContentMixin:
 
     def kept_details(self, context) -> dict:
         return {}
+
+
+class KeptListMixin(KeptContentMixin):
+    """``KeptContentMixin`` for a ``ListView`` with a filter form (in
+    ``context["form"]``) and pages: the list is read only when drawn, and the
+    page's title, ``list_title``, says which page it is and whether the form
+    has errors."""
+
+    list_title: str
+
+    def content_context(self):
+        self.object_list = self.get_queryset()
+        return self.get_context_data()
+
+    def kept_details(self, context):
+        page = context["page_obj"]
+        title = self.list_title
+        if page.number > 1:
+            title += f" (page {page.number} of {page.paginator.num_pages})"
+        return {"title": title, "has_errors": bool(context["form"].errors)}

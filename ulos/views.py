@@ -9,7 +9,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 
 from citizenleaders import roles
 from citizenleaders.csv import csv_response
-from citizenleaders.versioned_cache import KeptContentMixin
+from citizenleaders.versioned_cache import KeptContentMixin, KeptListMixin
 from ulos.filters import UloFilter
 from ulos.hexmap import hex_map
 from ulos.models import (
@@ -46,22 +46,12 @@ class PageNumberMixin:
         return context
 
 
-class UloListView(KeptContentMixin, PageNumberMixin, ListView):
+class UloListView(KeptListMixin, PageNumberMixin, ListView):
     template_name = "ulos/ulo_list.html"
     content_template_name = "ulos/includes/ulo_list_content.html"
     kept_content = KEPT_ULO_LIST
     context_object_name = "ulos"
-
-    def content_context(self):
-        self.object_list = self.get_queryset()
-        return self.get_context_data()
-
-    def kept_details(self, context):
-        page = context["page_obj"]
-        title = "Find a user-led organisation"
-        if page.number > 1:
-            title += f" (page {page.number} of {page.paginator.num_pages})"
-        return {"title": title, "has_errors": bool(context["form"].errors)}
+    list_title = "Find a user-led organisation"
 
     def get_queryset(self):
         published = (

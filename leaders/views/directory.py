@@ -22,7 +22,7 @@ from django.views.generic import DetailView, ListView
 
 from citizenleaders import roles
 from citizenleaders.page_cache import running_pages_version
-from citizenleaders.versioned_cache import KeptContentMixin, VersionedCache
+from citizenleaders.versioned_cache import KeptListMixin, VersionedCache
 from leaders.choices import KEPT_CHOICES, directory_choices
 from leaders.filters import DirectoryFilter
 from leaders.selectors import activity_counts_by_kind, directory_leaders, with_completed_training
@@ -41,23 +41,13 @@ class DirectoryAccessMixin(UserPassesTestMixin):
 KEPT_LISTS = VersionedCache("leaders:directory", timeout=5 * 60, versions="database")
 
 
-class LeaderListView(DirectoryAccessMixin, KeptContentMixin, PageNumberMixin, ListView):
+class LeaderListView(DirectoryAccessMixin, KeptListMixin, PageNumberMixin, ListView):
     template_name = "leaders/directory/leader_list.html"
     content_template_name = "leaders/directory/includes/list_content.html"
     filters_template_name = "leaders/directory/includes/filters.html"
     kept_content = KEPT_LISTS
     context_object_name = "leaders"
-
-    def content_context(self):
-        self.object_list = self.get_queryset()
-        return self.get_context_data()
-
-    def kept_details(self, context):
-        page = context["page_obj"]
-        title = "Directory of Citizen Leaders"
-        if page.number > 1:
-            title += f" (page {page.number} of {page.paginator.num_pages})"
-        return {"title": title, "has_errors": bool(context["form"].errors)}
+    list_title = "Directory of Citizen Leaders"
 
     def get_queryset(self):
         self.choices_version = KEPT_CHOICES.version()
